@@ -1,0 +1,5 @@
+"""Vecinos: neighborhood rapid response and popular assembly."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

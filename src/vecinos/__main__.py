@@ -1,0 +1,3 @@
+from vecinos.cli import main
+
+main()

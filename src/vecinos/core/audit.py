@@ -1,0 +1,71 @@
+"""Audit actions: every kind of entry the audit log can hold, defined once.
+
+Entries name who did what to which record, never the sensitive values themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from vecinos.core.models import AuditEvent, User
+
+PERSON_VIEWED = "organizing.person.viewed"
+PERSON_CREATED = "organizing.person.created"
+PERSON_CHANGED = "organizing.person.changed"
+PERSON_SEARCHED = "organizing.person.searched_by_phone"
+USER_CREATED = "core.user.created"
+USER_ROLES_CHANGED = "core.user.roles_changed"
+USER_DEACTIVATED = "core.user.deactivated"
+USER_REACTIVATED = "core.user.reactivated"
+USER_LOGGED_IN = "core.user.logged_in"
+USER_LOGIN_LOCKED = "core.user.login_locked"
+USER_UNLOCKED = "core.user.unlocked"
+USER_TWO_FACTOR_ENABLED = "core.user.two_factor_enabled"
+USER_TWO_FACTOR_RESET = "core.user.two_factor_reset"
+AUDIT_LOG_VIEWED = "core.audit.viewed"
+KEYS_ROTATED = "core.keys.rotated"
+
+LABELS = {
+    PERSON_VIEWED: _("Viewed a person's contact details"),
+    PERSON_CREATED: _("Added a person"),
+    PERSON_CHANGED: _("Changed a person"),
+    PERSON_SEARCHED: _("Searched people by phone number"),
+    USER_CREATED: _("Created an account"),
+    USER_ROLES_CHANGED: _("Changed an account's roles"),
+    USER_DEACTIVATED: _("Deactivated an account"),
+    USER_REACTIVATED: _("Reactivated an account"),
+    USER_LOGGED_IN: _("Logged in"),
+    USER_LOGIN_LOCKED: _("Login locked after failed attempts"),
+    USER_UNLOCKED: _("Unlocked an account's login"),
+    USER_TWO_FACTOR_ENABLED: _("Set up two-factor login"),
+    USER_TWO_FACTOR_RESET: _("Reset an account's two-factor login"),
+    AUDIT_LOG_VIEWED: _("Viewed the audit log"),
+    KEYS_ROTATED: _("Re-encrypted stored data with the newest key"),
+}
+
+
+def record(
+    actor: User | None,
+    action: str,
+    target: Model | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """Append one entry. Call inside the transaction of the change it records, so that the change
+    and its record land together or not at all."""
+    from vecinos.core.models import AuditEvent
+
+    if action not in LABELS:
+        raise ValueError(f"unknown audit action {action!r}; add it to vecinos.core.audit")
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        detail=detail,
+    )

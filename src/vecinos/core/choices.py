@@ -1,0 +1,31 @@
+"""Choices shared across the project, each with a translated label and a UI colour."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a person does in the network. A person can hold several roles."""
+
+    COORDINATOR = "coordinator", _("Coordinator")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    ORGANIZER = "organizer", _("Organizer")
+    FACILITATOR = "facilitator", _("Facilitator")
+    RESPONDER = "responder", _("Responder")
+    MEMBER = "member", _("Member")
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return ROLE_COLOURS.get(value, "grey")
+
+
+ROLE_COLOURS = {
+    Role.COORDINATOR: "purple",
+    Role.DISPATCHER: "red",
+    Role.ORGANIZER: "green",
+    Role.FACILITATOR: "blue",
+    Role.RESPONDER: "orange",
+    Role.MEMBER: "grey",
+}

@@ -1,0 +1,90 @@
+"""Who may do what: the one place that maps roles to capabilities.
+
+Every view declares the capability it needs with :func:`requires`; services call :func:`check`.
+A role not listed for a capability does not have it; there is no implicit superuser shortcut
+except for Django superusers, who are coordinators by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from vecinos.core.choices import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest, HttpResponse
+
+    from vecinos.core.models import User
+
+
+class Capability(StrEnum):
+    VIEW_DISPATCH_OVERVIEW = "view_dispatch_overview"
+    VIEW_PEOPLE = "view_people"
+    EDIT_PEOPLE = "edit_people"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_ACCOUNTS = "manage_accounts"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.COORDINATOR: frozenset(Capability),
+    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW}),
+    Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
+    Role.FACILITATOR: frozenset(),
+    Role.RESPONDER: frozenset(),
+    Role.MEMBER: frozenset(),
+}
+
+# These roles see live incidents and people's whereabouts: a stolen password alone must not do.
+TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.DISPATCHER})
+
+
+def capabilities(user: User | AnonymousUser) -> frozenset[Capability]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Capability)
+    granted: set[Capability] = set()
+    for role in user.roles:
+        granted |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(granted)
+
+
+def can(user: User | AnonymousUser, capability: Capability) -> bool:
+    return capability in capabilities(user)
+
+
+def check(user: User | AnonymousUser, capability: Capability) -> None:
+    """Raises:
+    PermissionDenied: the user lacks ``capability``."""
+    if not can(user, capability):
+        raise PermissionDenied
+
+
+def needs_two_factor(user: User) -> bool:
+    return user.is_superuser or user.has_role(*TWO_FACTOR_ROLES)
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., "HttpResponse"])
+
+
+def requires(capability: Capability | None) -> Callable[[ViewFunc], ViewFunc]:
+    """View decorator: log in first, then hold ``capability`` (None: any logged-in account)."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if capability is not None:
+                check(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]  # read by tests
+        return login_required(wrapper)  # type: ignore[return-value]
+
+    return decorate

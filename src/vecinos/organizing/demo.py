@@ -1,0 +1,278 @@
+"""Demo data for organizing: the fictional neighborhood of Colonia Jacaranda.
+
+Every name is invented from lists of common given names and family names, and every phone number is
+in the 555-01XX block that North American numbering reserves for fiction.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vecinos.core.choices import Role
+from vecinos.core.demo import DEMO_PASSWORD
+from vecinos.core.models import RoleAssignment, User
+from vecinos.organizing.models import Person
+
+NEIGHBORHOOD = "Colonia Jacaranda"
+
+GIVEN_ES = [
+    "Abril",
+    "Adela",
+    "Alma",
+    "Amparo",
+    "Anselmo",
+    "Aurelio",
+    "Benita",
+    "Candelaria",
+    "Celestino",
+    "Cirilo",
+    "Dalia",
+    "Delfina",
+    "Efrén",
+    "Eulalia",
+    "Fermín",
+    "Florinda",
+    "Gaspar",
+    "Herminia",
+    "Isauro",
+    "Jacinta",
+    "Jovita",
+    "Leandro",
+    "Librada",
+    "Macario",
+    "Marcelina",
+    "Nicanor",
+    "Obdulia",
+    "Pascual",
+    "Remedios",
+    "Rutilio",
+    "Sabina",
+    "Severo",
+    "Teodora",
+    "Ulises",
+    "Virgilio",
+    "Yolotl",
+    "Zenaida",
+]
+FAMILY_ES = [
+    "Alvarado",
+    "Barrientos",
+    "Cabañas",
+    "Cisneros",
+    "Dorantes",
+    "Escamilla",
+    "Figueroa",
+    "Galindo",
+    "Hinojosa",
+    "Ibarra",
+    "Jaramillo",
+    "Lozano",
+    "Maldonado",
+    "Nava",
+    "Olvera",
+    "Palafox",
+    "Quintanilla",
+    "Rendón",
+    "Solís",
+    "Tapia",
+    "Urbina",
+    "Valdivia",
+    "Zamarripa",
+]
+GIVEN_KO = [
+    "Bo-ra",
+    "Chan-woo",
+    "Dae-sung",
+    "Eun-ji",
+    "Ga-eun",
+    "Ha-neul",
+    "In-su",
+    "Jae-won",
+    "Kyung-mi",
+    "Min-seo",
+    "Na-rae",
+    "Sang-hoon",
+    "Seung-ho",
+    "So-yeon",
+    "Tae-hee",
+    "Yun-hee",
+]
+FAMILY_KO = [
+    "Baek",
+    "Cho",
+    "Chung",
+    "Han",
+    "Hwang",
+    "Jeon",
+    "Kang",
+    "Moon",
+    "Nam",
+    "Ryu",
+    "Seo",
+    "Yoo",
+]
+GIVEN_EN = [
+    "Ambrose",
+    "Clementine",
+    "Dorian",
+    "Esme",
+    "Fletcher",
+    "Imogen",
+    "Jasper",
+    "Lionel",
+    "Maren",
+    "Otis",
+    "Rosalind",
+    "Tobias",
+    "Vera",
+    "Wren",
+]
+FAMILY_EN = [
+    "Ashworth",
+    "Bellamy",
+    "Calloway",
+    "Drummond",
+    "Fairbanks",
+    "Hargrove",
+    "Lockhart",
+    "Pruitt",
+    "Thackeray",
+    "Whitlock",
+]
+AREA_CODES = ["213", "323", "818"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    language: str
+
+
+# The logins `vecinos demo` prints. Names are invented.
+DEMO_ACCOUNTS = (
+    DemoAccount("coordinator", "Remedios Galindo", (Role.COORDINATOR,), "es"),
+    DemoAccount("dispatcher", "Ha-neul Seo", (Role.DISPATCHER, Role.RESPONDER), "ko"),
+    DemoAccount("dispatcher2", "Fermín Olvera", (Role.DISPATCHER,), "es"),
+    DemoAccount("dispatcher3", "Maren Whitlock", (Role.DISPATCHER,), "en"),
+    DemoAccount("organizer", "Jacinta Palafox", (Role.ORGANIZER,), "es"),
+    DemoAccount("facilitator", "Jae-won Kang", (Role.FACILITATOR,), "ko"),
+    DemoAccount("responder", "Cirilo Nava", (Role.RESPONDER,), "es"),
+    DemoAccount("member", "Otis Bellamy", (Role.MEMBER,), "en"),
+)
+EXTRA_RESPONDERS = 29
+EXTRA_MEMBERS = 12
+CONTACTS = 200
+
+
+def populate(rng: random.Random) -> dict[str, int]:
+    """Create the neighborhood's people and accounts. Call once, on a database without them."""
+    phones = _phone_numbers(rng)
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing per account takes seconds
+    people: list[Person] = []
+    accounts: list[tuple[User, tuple[str, ...]]] = []
+
+    for spec in DEMO_ACCOUNTS:
+        user = User(
+            username=spec.username,
+            display_name=spec.display_name,
+            preferred_language=spec.language,
+            password=password,
+            is_demo=True,
+        )
+        accounts.append((user, spec.roles))
+        people.append(_person(rng, spec.display_name, spec.language, next(phones)))
+
+    used = {spec.display_name for spec in DEMO_ACCOUNTS}
+    for index in range(EXTRA_RESPONDERS + EXTRA_MEMBERS):
+        language = rng.choices(["es", "ko", "en"], weights=[6, 3, 1])[0]
+        name = _unique_name(rng, language, used)
+        role = Role.RESPONDER if index < EXTRA_RESPONDERS else Role.MEMBER
+        username = f"{role}{index + 1:02d}"
+        user = User(
+            username=username,
+            display_name=name,
+            preferred_language=language,
+            password=password,
+            is_demo=True,
+        )
+        accounts.append((user, (role,)))
+        people.append(_person(rng, name, language, next(phones)))
+
+    User.objects.bulk_create([user for user, _roles in accounts])
+    saved = {u.username: u for u in User.objects.filter(is_demo=True)}
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=saved[user.username], role=role)
+            for user, roles in accounts
+            for role in roles
+        ]
+    )
+    for person, (user, _roles) in zip(people, accounts, strict=True):
+        person.account = saved[user.username]
+
+    for _ in range(CONTACTS):
+        language = rng.choices(["es", "ko", "en"], weights=[6, 3, 1])[0]
+        has_phone = rng.random() < 0.9
+        people.append(
+            _person(
+                rng, _unique_name(rng, language, used), language, next(phones) if has_phone else ""
+            )
+        )
+    Person.objects.bulk_create(people)
+
+    # Two-factor devices for every demo account whose role needs them, so the demo shows the code
+    # page; `vecinos demo-otp` and the code page itself (demo only) give the current code.
+    for spec in DEMO_ACCOUNTS:
+        if {Role.COORDINATOR, Role.DISPATCHER} & set(spec.roles):
+            TOTPDevice.objects.create(user=saved[spec.username], name="demo", confirmed=True)
+    return {"accounts": len(accounts), "people": len(people)}
+
+
+def _person(rng: random.Random, name: str, language: str, phone: str) -> Person:
+    spoken = {"es": ["es"], "ko": ["ko"], "en": ["en"]}[language]
+    if language == "es" and rng.random() < 0.25:
+        spoken.append(rng.choice(["mix", "zap", "quc"]))
+    if rng.random() < 0.35 and "en" not in spoken:
+        spoken.append("en")
+    email = ""
+    if rng.random() < 0.3:
+        email = f"{name.split()[0].lower()}.{rng.randrange(100, 999)}@example.org"
+    return Person(
+        full_name=name,
+        phone=phone,
+        email=email,
+        preferred_language=language,
+        languages=spoken,
+        is_demo=True,
+    )
+
+
+def _unique_name(rng: random.Random, language: str, used: set[str]) -> str:
+    given, family = {
+        "es": (GIVEN_ES, FAMILY_ES),
+        "ko": (GIVEN_KO, FAMILY_KO),
+        "en": (GIVEN_EN, FAMILY_EN),
+    }[language]
+    for _attempt in range(1000):
+        if language == "es":
+            name = f"{rng.choice(given)} {rng.choice(family)} {rng.choice(family)}"
+        elif language == "ko":
+            name = f"{rng.choice(family)} {rng.choice(given)}"
+        else:
+            name = f"{rng.choice(given)} {rng.choice(family)}"
+        if name not in used:
+            used.add(name)
+            return name
+    raise RuntimeError(f"ran out of invented {language} names; add more to the lists")
+
+
+def _phone_numbers(rng: random.Random):  # type: ignore[no-untyped-def]  # generator of E.164 strings
+    numbers = [f"+1{area}55501{n:02d}" for area in AREA_CODES for n in range(100)]
+    rng.shuffle(numbers)
+    yield from numbers

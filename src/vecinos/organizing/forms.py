@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from vecinos.core.phones import PhoneNumberField
+from vecinos.organizing.choices import SpokenLanguage
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    phone = PhoneNumberField(label=_("Phone"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    preferred_language = forms.ChoiceField(
+        label=_("Language for messages"), choices=settings.LANGUAGES, initial="es"
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=SpokenLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_full_name(self) -> str:
+        name: str = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter a name."))
+        return name
+
+
+class PeopleSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False, max_length=150)
+    phone = PhoneNumberField(label=_("Exact phone number"), required=False)

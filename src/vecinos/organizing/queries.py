@@ -1,0 +1,54 @@
+"""Reads of people. What reveals contact details goes through ``access_*`` and is audited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from vecinos.core import audit
+from vecinos.core.crypto import keyed_hashes
+from vecinos.core.fields import hash_input
+from vecinos.core.permissions import Capability, check
+from vecinos.organizing.models import Person
+
+if TYPE_CHECKING:
+    from vecinos.core.models import User
+
+
+def access_person(user: User, person_id: int) -> Person:
+    """The person, for someone allowed to see contact details; records the read.
+
+    Raises:
+        PermissionDenied: the user may not see people (nothing is recorded).
+        Http404: no such person.
+    """
+    check(user, Capability.VIEW_PEOPLE)
+    person = get_object_or_404(Person, id=person_id)
+    audit.record(user, audit.PERSON_VIEWED, person)
+    return person
+
+
+def people_for(user: User, *, name: str = "") -> QuerySet[Person]:
+    """People listed for ``user``: names and languages only; opening one is an audited read.
+
+    Raises:
+        PermissionDenied: the user may not see people.
+    """
+    check(user, Capability.VIEW_PEOPLE)
+    people = Person.objects.select_related("account").prefetch_related("account__role_assignments")
+    if name:
+        people = people.filter(full_name__icontains=name)
+    return people
+
+
+def find_people_by_phone(user: User, e164: str) -> QuerySet[Person]:
+    """People with exactly this (normalized) number; the search itself is recorded.
+
+    Raises:
+        PermissionDenied: the user may not see people.
+    """
+    check(user, Capability.VIEW_PEOPLE)
+    audit.record(user, audit.PERSON_SEARCHED)
+    return Person.objects.filter(phone_hash__in=keyed_hashes(hash_input(e164, "phone"), "phone"))

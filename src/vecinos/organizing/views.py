@@ -1,0 +1,55 @@
+"""Pages for people: list, add, and the audited contact page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vecinos.core.htmx import htmx_partial
+from vecinos.core.models import User
+from vecinos.core.permissions import Capability, requires
+from vecinos.organizing import services
+from vecinos.organizing.forms import PeopleSearchForm, PersonForm
+from vecinos.organizing.queries import access_person, find_people_by_phone, people_for
+
+
+@requires(Capability.VIEW_PEOPLE)
+def person_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PeopleSearchForm(request.GET or None)
+    people = people_for(user)
+    if form.is_valid():
+        if form.cleaned_data["phone"]:
+            people = find_people_by_phone(user, form.cleaned_data["phone"]).select_related(
+                "account"
+            )
+        elif form.cleaned_data["name"]:
+            people = people_for(user, name=form.cleaned_data["name"])
+    elif form.is_bound:
+        people = people.none()
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    template = (
+        "organizing/partials/person_table.html"
+        if htmx_partial(request)
+        else "organizing/person_list.html"
+    )
+    return render(request, template, {"form": form, "page": page})
+
+
+@requires(Capability.EDIT_PEOPLE)
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.do_create_person(request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Person added."))
+        return redirect("organizing:person_detail", person_id=person.id)
+    return render(request, "organizing/person_form.html", {"form": form})
+
+
+@requires(Capability.VIEW_PEOPLE)
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access_person(request.user, person_id)  # type: ignore[arg-type]
+    return render(request, "organizing/person_detail.html", {"person": person})

@@ -1,0 +1,289 @@
+"""The one settings module. Everything a deployment changes comes from ``VECINOS_*`` variables,
+read through the strict helpers in :mod:`vecinos.env` (see the README's table)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from vecinos import keyfiles
+from vecinos.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+
+DEMO = env_bool(
+    "VECINOS_DEMO",
+    False,
+    "Demo mode: keys are generated into the data folder and demo accounts may show their "
+    "two-factor codes. Set by `vecinos demo`; never set it on a real server.",
+)
+DATA_DIR = Path(
+    env_str("VECINOS_DATA_DIR", "data", "Folder for the SQLite database, demo keys and uploads.")
+).resolve()
+DEBUG = env_bool("VECINOS_DEBUG", False, "Django debug pages. Never on a real server.")
+PUBLIC_URL = env_str(
+    "VECINOS_PUBLIC_URL",
+    "http://localhost:8000",
+    "The address people and webhooks reach this server at; https turns on secure cookies and HSTS.",
+).rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in {"http", "https"} or not _public.hostname:
+    raise ImproperlyConfigured("VECINOS_PUBLIC_URL must be an http:// or https:// address")
+HTTPS = _public.scheme == "https"
+
+
+def _mandatory_secret(name: str, help: str, demo_file: str, make: object) -> str:
+    value = env_secret(name, help)
+    if value:
+        return value
+    if DEMO:
+        return keyfiles.read_or_create(DATA_DIR / demo_file, make)
+    raise ImproperlyConfigured(
+        f"{name} is not set. A real server needs it (or {name}_FILE); "
+        "`vecinos demo` generates demo keys by itself."
+    )
+
+
+SECRET_KEY = _mandatory_secret(
+    "VECINOS_SECRET_KEY",
+    "Signs sessions and tokens. Required outside demo mode.",
+    "secret_key",
+    keyfiles.new_secret_key,
+)
+_field_keys_raw = _mandatory_secret(
+    "VECINOS_FIELD_KEY",
+    "Comma-separated 32-byte URL-safe base64 keys for encrypted fields, newest first; older keys "
+    "stay readable until `vecinos rotate-keys` has run. Required outside demo mode.",
+    "field_key",
+    keyfiles.new_field_key,
+)
+
+
+def _parse_field_keys(raw: str) -> list[bytes]:
+    keys = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            key = base64.urlsafe_b64decode(part.encode("ascii"))
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            raise ImproperlyConfigured("VECINOS_FIELD_KEY holds a key that is not base64") from None
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                "each VECINOS_FIELD_KEY key must be 32 bytes (44 characters)"
+            )
+        keys.append(key)
+    if not keys:
+        raise ImproperlyConfigured("VECINOS_FIELD_KEY is empty")
+    return keys
+
+
+VECINOS_FIELD_KEYS = _parse_field_keys(_field_keys_raw)
+
+ALLOWED_HOSTS = env_list(
+    "VECINOS_ALLOWED_HOSTS",
+    [_public.hostname, "localhost", "127.0.0.1"],
+    "Host names this server answers to. Default: the host of VECINOS_PUBLIC_URL and localhost.",
+)
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+
+VECINOS_DEFAULT_REGION = env_str(
+    "VECINOS_DEFAULT_REGION",
+    "US",
+    "Phone numbering region for numbers written without a +country code (ISO code, e.g. US, MX).",
+).upper()
+
+VECINOS_LOGIN_FAILURE_LIMIT = env_int(
+    "VECINOS_LOGIN_FAILURE_LIMIT",
+    5,
+    "Failed logins from one address for one account before that pair is locked out.",
+    minimum=1,
+)
+VECINOS_LOGIN_LOCKOUT_MINUTES = env_int(
+    "VECINOS_LOGIN_LOCKOUT_MINUTES", 15, "How long a login lockout lasts.", minimum=1
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "vecinos.core",
+    "vecinos.organizing",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vecinos.core.middleware.PreferredLanguageMiddleware",
+    "vecinos.core.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vecinos.urls"
+ASGI_APPLICATION = "vecinos.asgi.application"
+WSGI_APPLICATION = "vecinos.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vecinos.core.context_processors.vecinos",
+            ],
+        },
+    },
+]
+
+_database_url = (
+    env_str(
+        "VECINOS_DATABASE_URL",
+        "",
+        "Database address, e.g. postgres://user@host/vecinos. Default: SQLite file "
+        "vecinos.sqlite3 in the data folder.",
+    )
+    or f"sqlite:///{DATA_DIR / 'vecinos.sqlite3'}"
+)
+DATABASES = {"default": dj_database_url.parse(_database_url)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write at the same time: WAL lets readers go on, a busy timeout
+    # makes a writer wait instead of failing, and IMMEDIATE takes the write lock up front so two
+    # transactions never deadlock upgrading from a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; "
+        "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+# Failed logins: lock the (account, address) pair. Locking the address alone would shut out a
+# whole assembly on one church Wi-Fi; locking the account alone lets a stranger lock out the
+# dispatcher on shift. Dispatchers and coordinators also need a TOTP code, which django-otp
+# throttles.
+AXES_FAILURE_LIMIT = VECINOS_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=VECINOS_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
+
+OTP_TOTP_ISSUER = "Vecinos"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(timedelta(days=365).total_seconds()) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# check --deploy's W008 (no SSL redirect) is about plain-http deployments; with an https public URL
+# the redirect is on. Behind a reverse proxy, uvicorn's --proxy-headers sets the scheme.
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    # Each language is named in itself so a person can find theirs in any interface language.
+    ("en", "English"),
+    ("es", "Español"),
+    ("ko", "한국어"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str(
+    "VECINOS_TIME_ZONE", "America/Los_Angeles", "Time zone for dates shown to people."
+)
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Served by WhiteNoise straight from the apps' static folders: no collectstatic step, no CDN.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        # SQL parameters would carry ciphertext and keyed hashes; never log them.
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+    },
+}

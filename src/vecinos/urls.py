@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("vecinos.core.urls")),
+    path("people/", include("vecinos.organizing.urls")),
+]
