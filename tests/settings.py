@@ -21,3 +21,8 @@ from vecinos.settings import *  # noqa: F403
 
 # Hashing passwords with PBKDF2's full cost would make the suite minutes slower and tests nothing.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the web server and the worker run as real subprocesses in some tests and
+    # must see the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -90,7 +90,7 @@ VECINOS_FIELD_KEYS = _parse_field_keys(_field_keys_raw)
 
 ALLOWED_HOSTS = env_list(
     "VECINOS_ALLOWED_HOSTS",
-    [_public.hostname, "localhost", "127.0.0.1"],
+    list(dict.fromkeys([_public.hostname, "localhost", "127.0.0.1"])),
     "Host names this server answers to. Default: the host of VECINOS_PUBLIC_URL and localhost.",
 )
 CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]

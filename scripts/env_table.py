@@ -1,0 +1,30 @@
+"""Print the README's table of VECINOS_* variables from the settings' own declarations.
+
+The README's table is checked against the same list by tests/core/test_document_settings.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+
+def rows() -> list[str]:
+    import django
+
+    django.setup()
+    from vecinos.env import REGISTRY
+
+    out = ["| Variable | Default | What it is for |", "| --- | --- | --- |"]
+    for var in sorted(REGISTRY.values(), key=lambda v: v.name):
+        default = f"`{var.default}`" if var.default else "(none)"
+        out.append(f"| `{var.name}` | {default} | {var.help} |")
+    return out
+
+
+if __name__ == "__main__":
+    print("\n".join(rows()))
