@@ -42,6 +42,7 @@ from vecinos.core.queries import (
     audit_actors,
     audit_events_for,
 )
+from vecinos.organizing.queries import responder_languages
 
 
 class LoginView(auth_views.LoginView):
@@ -179,25 +180,8 @@ def home(request: HttpRequest) -> HttpResponse:
         dispatchers = RoleAssignment.objects.filter(role=Role.DISPATCHER, user__is_active=True)
         context["responder_count"] = responders.count()
         context["dispatcher_count"] = dispatchers.count()
-        context["responder_languages"] = _responder_languages()
+        context["responder_languages"] = responder_languages()
     return render(request, "core/home.html", context)
-
-
-def _responder_languages() -> list[tuple[str, int]]:
-    from vecinos.organizing.choices import SpokenLanguage
-    from vecinos.organizing.models import Person
-
-    labels = dict(SpokenLanguage.choices)
-    counts: dict[str, int] = {}
-    rows = Person.objects.filter(
-        account__role_assignments__role=Role.RESPONDER, account__is_active=True
-    ).values_list("languages", flat=True)
-    for languages in rows:
-        for code in languages:
-            counts[code] = counts.get(code, 0) + 1
-    return sorted(
-        ((str(labels.get(code, code)), n) for code, n in counts.items()), key=lambda r: -r[1]
-    )
 
 
 @requires(None)

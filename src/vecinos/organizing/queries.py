@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from vecinos.core import audit
+from vecinos.core.choices import Role
 from vecinos.core.crypto import keyed_hashes
 from vecinos.core.fields import hash_input
 from vecinos.core.permissions import Capability, check
+from vecinos.organizing.choices import SpokenLanguage
 from vecinos.organizing.models import Person
 
 if TYPE_CHECKING:
@@ -52,3 +55,16 @@ def find_people_by_phone(user: User, e164: str) -> QuerySet[Person]:
     check(user, Capability.VIEW_PEOPLE)
     audit.record(user, audit.PERSON_SEARCHED)
     return Person.objects.filter(phone_hash__in=keyed_hashes(hash_input(e164, "phone"), "phone"))
+
+
+def responder_languages() -> list[tuple[str, int]]:
+    """How many active responders speak each language, most common first (names only, no
+    contact details, so not audited)."""
+    labels = dict(SpokenLanguage.choices)
+    counts: Counter[str] = Counter()
+    rows = Person.objects.filter(
+        account__role_assignments__role=Role.RESPONDER, account__is_active=True
+    ).values_list("languages", flat=True)
+    for languages in rows:
+        counts.update(languages)
+    return [(str(labels.get(code, code)), n) for code, n in counts.most_common()]
