@@ -11,6 +11,8 @@ py=.venv/bin/python
 echo "== ruff"
 .venv/bin/ruff check src tests scripts
 .venv/bin/ruff format --check src tests scripts
+echo "== mypy"
+PYTHONPATH=. .venv/bin/mypy
 echo "== migrations"
 $py -m vecinos makemigrations --check --dry-run
 echo "== translations"

@@ -21,7 +21,7 @@ class Role(models.TextChoices):
         return ROLE_COLOURS.get(value, "grey")
 
 
-ROLE_COLOURS = {
+ROLE_COLOURS: dict[str, str] = {
     Role.COORDINATOR: "purple",
     Role.DISPATCHER: "red",
     Role.ORGANIZER: "green",

@@ -19,7 +19,7 @@ def hash_input(value: str, purpose: str) -> str:
     return value.strip()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # stubs' generics vary
     """Text stored sealed with the field key. It cannot be filtered on; filter on its keyed hash."""
 
     description = "Encrypted text"
@@ -44,7 +44,7 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
-class KeyedHashField(models.CharField):
+class KeyedHashField(models.CharField):  # type: ignore[type-arg]  # stubs' generics vary
     """Keyed hash of another field's value, recomputed on every save of that row.
 
     ``update()`` on a queryset bypasses it: change sensitive fields through the model's service.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -110,8 +110,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actors: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("Everything"))]
-        self.fields["action"].choices = everything + sorted(
-            audit.LABELS.items(), key=lambda item: str(item[1])
-        )
-        self.fields["actor"].choices = [("", _("Everyone"))] + [(a, a) for a in actors]
+        action = cast(forms.ChoiceField, self.fields["action"])
+        actor = cast(forms.ChoiceField, self.fields["actor"])
+        actions = sorted(audit.LABELS.items(), key=lambda item: str(item[1]))
+        action.choices = [("", _("Everything")), *actions]
+        actor.choices = [("", _("Everyone")), *((a, a) for a in actors)]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp import user_has_device
 
-from vecinos.core.permissions import needs_two_factor
+from vecinos.core.permissions import needs_two_factor, two_factor_passed
 
 # Pages a half-logged-in account may reach: the two-factor pages, log out, change language.
 TWO_FACTOR_EXEMPT = frozenset(
@@ -48,14 +48,14 @@ class TwoFactorRequiredMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or two_factor_passed(user):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_EXEMPT:
             return None
         if user_has_device(user):
             target = "core:two_factor_verify"
-        elif needs_two_factor(user):  # type: ignore[arg-type]
+        elif needs_two_factor(user):
             target = "core:two_factor_setup"
         else:
             return None

@@ -67,6 +67,12 @@ def check(user: User | AnonymousUser, capability: Capability) -> None:
         raise PermissionDenied
 
 
+def two_factor_passed(user: User | AnonymousUser) -> bool:
+    """Whether this session entered a valid code (django-otp's middleware adds ``is_verified``)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def needs_two_factor(user: User) -> bool:
     return user.is_superuser or user.has_role(*TWO_FACTOR_ROLES)
 

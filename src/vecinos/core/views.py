@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,7 +35,13 @@ from vecinos.core.forms import (
 )
 from vecinos.core.htmx import htmx_partial
 from vecinos.core.models import RoleAssignment, User
-from vecinos.core.permissions import Capability, can, needs_two_factor, requires
+from vecinos.core.permissions import (
+    Capability,
+    can,
+    needs_two_factor,
+    requires,
+    two_factor_passed,
+)
 from vecinos.core.queries import (
     AuditFilter,
     access_account,
@@ -50,7 +57,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         audit.record(form.get_user(), audit.USER_LOGGED_IN)
         return response
@@ -79,7 +86,7 @@ def _with_next(view_name: str, request: HttpRequest) -> str:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Scan a QR code, type the first code: that authenticator is now the second factor."""
     user: User = request.user  # type: ignore[assignment]
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if two_factor_passed(user):
         return redirect(_safe_next(request))
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(_with_next("core:two_factor_verify", request))
@@ -114,7 +121,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @requires(None)
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if two_factor_passed(user):
         return redirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -158,13 +165,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            services.do_set_language(request.user, language)  # type: ignore[arg-type]
+            services.do_set_language(request.user, language)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
             secure=settings.LANGUAGE_COOKIE_SECURE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
     return response
