@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "vecinos.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from vecinos.core import checks  # noqa: F401  # registers the deployment checks
