@@ -49,6 +49,19 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "organizing/person_form.html", {"form": form})
 
 
+@requires(Capability.EDIT_PEOPLE)
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    person = access_person(user, person_id)
+    initial = {field: getattr(person, field) for field in services.EDITABLE_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.do_update_person(user, person, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("organizing:person_detail", person_id=person.id)
+    return render(request, "organizing/person_form.html", {"form": form, "person": person})
+
+
 @requires(Capability.VIEW_PEOPLE)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id)  # type: ignore[arg-type]
