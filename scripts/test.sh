@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=tests.settings
 bash scripts/bootstrap.sh test
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-packages.sh
 py=.venv/bin/python
 
 echo "== ruff"
