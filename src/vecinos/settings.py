@@ -272,8 +272,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 # Served by WhiteNoise straight from the apps' static folders: no collectstatic step, no CDN.
+STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -288,5 +288,7 @@ LOGGING = {
     "loggers": {
         # SQL parameters would carry ciphertext and keyed hashes; never log them.
         "django.db.backends": {"level": "WARNING", "propagate": True},
+        # axes logs every successful login with the address it came from; keep only warnings.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }

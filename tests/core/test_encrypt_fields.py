@@ -1,0 +1,103 @@
+"""Sensitive fields are sealed at rest, readable with old keys until rotation, then re-sealed."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import FieldError
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from vecinos.core import audit, crypto
+from vecinos.core.models import AuditEvent
+from vecinos.organizing.models import Person
+from vecinos.organizing.queries import find_people_by_phone
+
+NEW, OLD = settings.VECINOS_FIELD_KEYS
+NEWER = base64.urlsafe_b64decode("bmV3ZXItdGVzdC1maWVsZC1rZXktMzItYnl0ZXMhISE=")
+
+
+def raw(person: Person, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM organizing_person WHERE id = %s", [person.id])  # noqa: S608
+        return str(cursor.fetchone()[0])
+
+
+def test_a_phone_number_is_stored_sealed_and_read_back(make_person: Callable[..., Person]) -> None:
+    person = make_person(phone="+12135550142", email="Librada@Example.org")
+    stored = raw(person, "phone")
+    assert stored.startswith(f"g1.{crypto.current_key_id()}.")
+    assert "2135550142" not in stored
+    assert "example" not in raw(person, "email").lower()
+    fresh = Person.objects.get(id=person.id)
+    assert fresh.phone == "+12135550142"
+    assert fresh.email == "Librada@Example.org"
+
+
+def test_the_same_number_seals_differently_each_time(make_person: Callable[..., Person]) -> None:
+    first = make_person(full_name="A", phone="+12135550142")
+    second = make_person(full_name="B", phone="+12135550142")
+    assert raw(first, "phone") != raw(second, "phone")
+    assert raw(first, "phone_hash") == raw(second, "phone_hash")
+
+
+def test_a_tampered_value_is_refused_not_misread(make_person: Callable[..., Person]) -> None:
+    person = make_person()
+    stored = raw(person, "phone")
+    body = bytearray(base64.urlsafe_b64decode(stored.split(".", 2)[2]))
+    body[-1] ^= 1
+    prefix, key_id, _body = stored.split(".", 2)
+    tampered = f"{prefix}.{key_id}.{base64.urlsafe_b64encode(body).decode()}"
+    with pytest.raises(crypto.UndecryptableError):
+        crypto.decrypt(tampered)
+    with pytest.raises(crypto.UndecryptableError):
+        crypto.decrypt("plain text that was never sealed")
+
+
+def test_encrypted_fields_cannot_be_searched_directly(db: None) -> None:
+    with pytest.raises(FieldError):
+        list(Person.objects.filter(phone="+12135550142"))
+    with pytest.raises(FieldError):
+        list(Person.objects.filter(email__icontains="example"))
+    assert list(Person.objects.filter(phone__isnull=True)) == []
+
+
+def test_key_rotation_keeps_old_values_readable_and_then_reseals_them(
+    make_person: Callable[..., Person], coordinator: object
+) -> None:
+    with override_settings(VECINOS_FIELD_KEYS=[OLD]):
+        person = make_person(phone="+12135550142", email="rotating@example.org")
+        old_id = crypto.current_key_id()
+
+    with override_settings(VECINOS_FIELD_KEYS=[NEWER, OLD]):
+        new_id = crypto.current_key_id()
+        assert new_id != old_id
+        assert Person.objects.get(id=person.id).phone == "+12135550142"
+        assert list(find_people_by_phone(coordinator, "+12135550142")) == [person]  # type: ignore[arg-type]
+
+        call_command("rotate_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert raw(person, "phone").startswith(f"g1.{new_id}.")
+        assert raw(person, "email").startswith(f"g1.{new_id}.")
+        event = AuditEvent.objects.get(action=audit.KEYS_ROTATED)
+        assert event.detail == {"rows": 1, "key_id": new_id}
+
+    with override_settings(VECINOS_FIELD_KEYS=[NEWER]):
+        assert Person.objects.get(id=person.id).phone == "+12135550142"
+        assert list(find_people_by_phone(coordinator, "+12135550142")) == [person]  # type: ignore[arg-type]
+
+
+def test_removing_a_key_too_early_is_a_clear_error(make_person: Callable[..., Person]) -> None:
+    with override_settings(VECINOS_FIELD_KEYS=[OLD]):
+        person = make_person()
+    with override_settings(VECINOS_FIELD_KEYS=[NEWER]), pytest.raises(crypto.UndecryptableError):
+        Person.objects.get(id=person.id)
+
+
+def test_rotate_keys_prints_a_fresh_key(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("rotate_keys", new_key=True)
+    key = capsys.readouterr().out.strip()
+    assert len(base64.urlsafe_b64decode(key)) == 32

@@ -1,0 +1,115 @@
+"""Coordinators create accounts, give roles, reset lost phones and deactivate, all audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vecinos.core import audit
+from vecinos.core.choices import Role
+from vecinos.core.models import AuditEvent, User
+
+
+def test_a_coordinator_creates_an_account_with_roles(
+    coordinator: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    response = client.post(
+        "/accounts/new/",
+        {
+            "username": "nueva",
+            "display_name": "Delfina Solís",
+            "preferred_language": "es",
+            "roles": [Role.DISPATCHER, Role.RESPONDER],
+            "password": "correct-horse-battery-staple",
+        },
+    )
+    account = User.objects.get(username="nueva")
+    assert response["Location"] == f"/accounts/{account.id}/"
+    assert account.roles == {Role.DISPATCHER, Role.RESPONDER}
+    assert account.check_password("correct-horse-battery-staple")
+    event = AuditEvent.objects.get(action=audit.USER_CREATED)
+    assert event.detail == {"roles": ["dispatcher", "responder"]}
+
+
+def test_a_weak_password_or_taken_username_is_refused(
+    coordinator: User, member: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    weak = client.post(
+        "/accounts/new/",
+        {"username": "x", "display_name": "X", "preferred_language": "en", "password": "12345"},
+    )
+    assert weak.context["form"].errors["password"]
+    taken = client.post(
+        "/accounts/new/",
+        {
+            "username": "MEMBER",
+            "display_name": "X",
+            "preferred_language": "en",
+            "password": "correct-horse-battery-staple",
+        },
+    )
+    assert taken.context["form"].errors["username"]
+    assert User.objects.count() == 2
+
+
+def test_roles_change_and_the_change_is_recorded(
+    coordinator: User, member: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    client.post(f"/accounts/{member.id}/", {"action": "roles", "roles": [Role.RESPONDER]})
+    member = User.objects.get(id=member.id)
+    assert member.roles == {Role.RESPONDER}
+    event = AuditEvent.objects.get(action=audit.USER_ROLES_CHANGED)
+    assert event.detail == {"added": ["responder"], "removed": ["member"]}
+
+
+def test_a_lost_phone_is_reset_and_set_up_again_at_next_login(
+    coordinator: User, dispatcher: User, logged_in: Callable[[User], Client]
+) -> None:
+    logged_in(coordinator).post(f"/accounts/{dispatcher.id}/", {"action": "reset_two_factor"})
+    assert not TOTPDevice.objects.filter(user=dispatcher).exists()
+    assert AuditEvent.objects.filter(action=audit.USER_TWO_FACTOR_RESET).exists()
+    other = Client()
+    other.post("/login/", {"username": "dispatcher", "password": "a-long-test-password-1"})
+    assert other.get("/")["Location"].startswith("/account/two-factor/")
+
+
+def test_deactivating_keeps_the_account_and_its_history(
+    coordinator: User, member: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    client.post(f"/accounts/{member.id}/", {"action": "deactivate"})
+    member.refresh_from_db()
+    assert not member.is_active
+    client.post(f"/accounts/{member.id}/", {"action": "reactivate"})
+    member.refresh_from_db()
+    assert member.is_active
+    assert AuditEvent.objects.filter(action=audit.USER_DEACTIVATED).count() == 1
+    assert AuditEvent.objects.filter(action=audit.USER_REACTIVATED).count() == 1
+
+
+def test_a_coordinator_cannot_lock_themselves_out(
+    coordinator: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    client.post(f"/accounts/{coordinator.id}/", {"action": "deactivate"})
+    client.post(f"/accounts/{coordinator.id}/", {"action": "roles", "roles": [Role.MEMBER]})
+    coordinator = User.objects.get(id=coordinator.id)
+    assert coordinator.is_active
+    assert Role.COORDINATOR in coordinator.roles
+
+
+def test_an_unknown_action_changes_nothing(
+    coordinator: User, member: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    before = AuditEvent.objects.count()
+    response = client.post(f"/accounts/{member.id}/", {"action": "explode"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.count() == before
+    member.refresh_from_db()
+    assert member.is_active and member.roles == {Role.MEMBER}

@@ -1,0 +1,56 @@
+"""The demo neighborhood: people in every role, invented, with fiction-only phone numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vecinos.core.choices import Role
+from vecinos.core.demo import NotADemoAccountError, current_code
+from vecinos.core.management.commands.demo import populate_all
+from vecinos.core.models import RoleAssignment, User
+from vecinos.organizing.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_neighborhood_has_people_in_every_role() -> None:
+    populate_all()
+    count = RoleAssignment.objects.filter
+    assert count(role=Role.DISPATCHER).count() >= 3
+    assert 28 <= count(role=Role.RESPONDER).count() <= 35
+    for role in Role.values:
+        assert count(role=role).exists(), role
+    assert Person.objects.count() >= 200
+    assert not Person.objects.filter(is_demo=False).exists()
+    assert not User.objects.filter(is_demo=False).exists()
+
+
+def test_every_demo_number_is_in_the_block_reserved_for_fiction() -> None:
+    populate_all()
+    phones = [p.phone for p in Person.objects.all() if p.phone]
+    assert len(phones) >= 200
+    assert len(set(phones)) == len(phones)
+    assert all(re.fullmatch(r"\+1(213|323|818)55501\d\d", phone) for phone in phones)
+
+
+def test_demo_codes_are_shown_only_in_demo_mode_and_only_for_demo_accounts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    populate_all()
+    with override_settings(DEMO=True):
+        call_command("demo_otp")
+    lines = capsys.readouterr().out.split("\n")
+    assert any(re.fullmatch(r"dispatcher\s+\d{6}", line) for line in lines)
+
+    with override_settings(DEMO=False), pytest.raises(CommandError):
+        call_command("demo_otp")
+
+    real = User.objects.create_user("real", "a-long-test-password-1", display_name="Real")
+    device = TOTPDevice.objects.create(user=real, name="phone", confirmed=True)
+    with override_settings(DEMO=True), pytest.raises(NotADemoAccountError):
+        current_code(real, device)
