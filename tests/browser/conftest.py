@@ -32,18 +32,21 @@ def server(transactional_db: None) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = vecinos_env(VECINOS_PUBLIC_URL=base)
-    process = start_vecinos(
-        "serve", "--port", str(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        wait_for_port(port, process)
-        yield base
-    finally:
-        process.terminate()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "server.log").open("wb") as log:
+        process = start_vecinos(
+            "serve", "--port", str(port), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_for_port(port, process)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -60,8 +61,15 @@ def dispatcher(make_account: Callable[..., User], transactional_db: None) -> Use
 
 def in_thread(function: Callable[[], Any]) -> Any:
     """Run ORM code off the thread where Playwright's event loop runs."""
+
+    def run() -> Any:
+        try:
+            return function()
+        finally:
+            connection.close()  # or PostgreSQL keeps the test database busy at teardown
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function).result()
+        return pool.submit(run).result()
 
 
 def test_a_dispatcher_logs_in_with_a_code_and_sees_the_dashboard_in_three_languages(
