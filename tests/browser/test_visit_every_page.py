@@ -1,0 +1,81 @@
+"""A coordinator on a 360px phone walks through every page: each passes axe and fits the width."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.browser.test_log_in_as_dispatcher import PHONE, check_page, in_thread
+from tests.conftest import PASSWORD, totp_code
+from vecinos.core import audit
+from vecinos.core.choices import Role
+from vecinos.core.models import User
+from vecinos.organizing.models import Person
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def neighborhood(make_account: Callable[..., User], transactional_db: None) -> dict[str, int]:
+    coordinator = make_account("remedios", Role.COORDINATOR, display_name="Remedios Galindo")
+    member = make_account("otis", Role.MEMBER, person=True)
+    person = Person.objects.create(
+        full_name="Librada Urbina", phone="+12135550142", languages=["es", "mix"]
+    )
+    audit.record(coordinator, audit.USER_CREATED, member)
+    return {"coordinator": coordinator.id, "member": member.id, "person": person.id}
+
+
+def test_a_coordinator_can_use_every_page_on_a_small_phone(
+    neighborhood: dict[str, int], server: str, browser: Any, artifacts: Path
+) -> None:
+    page = browser.new_context(viewport=PHONE, locale="es-MX").new_page()
+    page.goto(f"{server}/login/")
+    assert page.get_attribute("html", "lang") == "es", "the browser's language, before login"
+    page.locator("#id_username").fill("remedios")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{server}/login/code/**")
+    code = in_thread(lambda: totp_code(TOTPDevice.objects.get(user_id=neighborhood["coordinator"])))
+    page.locator("#id_token").fill(code)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{server}/")
+
+    person, member = neighborhood["person"], neighborhood["member"]
+    tour = {
+        "home": "/",
+        "people": "/people/",
+        "person": f"/people/{person}/",
+        "person-edit": f"/people/{person}/edit/",
+        "person-new": "/people/new/",
+        "accounts": "/accounts/",
+        "account": f"/accounts/{member}/",
+        "account-new": "/accounts/new/",
+        "audit": "/audit/",
+        "my-account": "/account/",
+    }
+    for name, path in tour.items():
+        page.goto(f"{server}{path}")
+        assert page.url == f"{server}{path}", name
+        check_page(page, name)
+        page.screenshot(path=artifacts / f"coordinator-{name}.png", full_page=True)
+
+    # A form with errors is still accessible: an invalid phone number on the person form.
+    page.goto(f"{server}/people/new/")
+    page.locator("#id_full_name").fill("Teodora Lozano")
+    page.locator("#id_phone").fill("555")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("#id_phone_error").is_visible()
+    check_page(page, "person-new-error")
+    page.screenshot(path=artifacts / "coordinator-person-new-error.png", full_page=True)
+
+    # The audit log filter works through htmx: choosing an action swaps only the table.
+    page.goto(f"{server}/audit/")
+    page.locator("#id_action").select_option(audit.PERSON_VIEWED)
+    page.wait_for_url("**action=organizing.person.viewed**")
+    assert page.locator("#audit-table tbody tr").count() >= 1
+    check_page(page, "audit-filtered")
