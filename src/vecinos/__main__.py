@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from vecinos.cli import main
 
 main()
