@@ -113,3 +113,12 @@ def test_an_unknown_action_changes_nothing(
     assert AuditEvent.objects.count() == before
     member.refresh_from_db()
     assert member.is_active and member.roles == {Role.MEMBER}
+
+
+def test_the_account_list_shows_two_factor_only_once_confirmed(
+    coordinator: User, member: User, logged_in: Callable[[User], Client]
+) -> None:
+    TOTPDevice.objects.create(user=member, name="half set up", confirmed=False)
+    page = logged_in(coordinator).get("/accounts/")
+    rows = {a.username: bool(a.confirmed_devices) for a in page.context["page"]}
+    assert rows == {"coordinator": True, "member": False}

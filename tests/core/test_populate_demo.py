@@ -54,3 +54,15 @@ def test_demo_codes_are_shown_only_in_demo_mode_and_only_for_demo_accounts(
     device = TOTPDevice.objects.create(user=real, name="phone", confirmed=True)
     with override_settings(DEMO=True), pytest.raises(NotADemoAccountError):
         current_code(real, device)
+
+
+def test_the_demo_refuses_a_database_with_real_accounts() -> None:
+    User.objects.create_user("real", "a-long-test-password-1", display_name="Real")
+    with override_settings(DEMO=True), pytest.raises(CommandError, match="real accounts"):
+        call_command("demo", prepare_only=True)
+    assert not Person.objects.exists()
+
+
+def test_the_demo_command_needs_demo_mode() -> None:
+    with override_settings(DEMO=False), pytest.raises(CommandError):
+        call_command("demo", prepare_only=True)

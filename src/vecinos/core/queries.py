@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vecinos.core import audit
 from vecinos.core.models import AuditEvent, User
@@ -22,7 +23,12 @@ def accounts_for(user: User) -> QuerySet[User]:
     """Raises:
     PermissionDenied: the user may not manage accounts."""
     check(user, Capability.MANAGE_ACCOUNTS)
-    return User.objects.prefetch_related("role_assignments", "totpdevice_set").order_by(
+    confirmed = Prefetch(
+        "totpdevice_set",
+        queryset=TOTPDevice.objects.filter(confirmed=True),
+        to_attr="confirmed_devices",
+    )
+    return User.objects.prefetch_related("role_assignments", confirmed).order_by(
         "display_name", "id"
     )
 
