@@ -1,6 +1,7 @@
 """Print the README's table of VECINOS_* variables from the settings' own declarations.
 
-The README's table is checked against the same list by tests/core/test_document_settings.py.
+The README's table is checked against the same list by tests/core/test_document_settings.py;
+`python scripts/env_table.py --update-readme` rewrites it.
 """
 
 from __future__ import annotations
@@ -26,5 +27,18 @@ def rows() -> list[str]:
     return out
 
 
+def update_readme() -> None:
+    """Replace the table in README.md (from its header row to the next blank line)."""
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    lines = readme.read_text(encoding="utf-8").split("\n")
+    start = lines.index("| Variable | Default | What it is for |")
+    end = lines.index("", start)
+    lines[start:end] = rows()
+    readme.write_text("\n".join(lines), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print("\n".join(rows()))
+    if sys.argv[1:] == ["--update-readme"]:
+        update_readme()
+    else:
+        print("\n".join(rows()))

@@ -111,6 +111,46 @@ VECINOS_LOGIN_LOCKOUT_MINUTES = env_int(
     "VECINOS_LOGIN_LOCKOUT_MINUTES", 15, "How long a login lockout lasts.", minimum=1
 )
 
+VECINOS_NETWORK_NAME = env_str(
+    "VECINOS_NETWORK_NAME",
+    "Vecinos",
+    "The network's name, as texts and e-mails sign it (HELP replies say who is writing).",
+)
+VECINOS_PHONE_GATEWAYS = env_list(
+    "VECINOS_PHONE_GATEWAYS",
+    ["simulator"] if DEMO else [],
+    "Gateways for SMS, Signal and voice, in failover order (simulator in the demo).",
+)
+VECINOS_SMTP_HOST = env_str("VECINOS_SMTP_HOST", "", "SMTP server for e-mail; empty: no e-mail.")
+VECINOS_SMTP_PORT = env_int("VECINOS_SMTP_PORT", 587, "SMTP port.", minimum=1)
+VECINOS_SMTP_USER = env_str("VECINOS_SMTP_USER", "", "SMTP login, if the server needs one.")
+VECINOS_SMTP_PASSWORD = env_secret("VECINOS_SMTP_PASSWORD", "SMTP password.") or ""
+VECINOS_SMTP_TLS = env_bool("VECINOS_SMTP_TLS", True, "Use STARTTLS with the SMTP server.")
+VECINOS_EMAIL_FROM = env_str(
+    "VECINOS_EMAIL_FROM", "vecinos@localhost", "The From address of e-mail Vecinos sends."
+)
+VECINOS_ALERT_VALIDITY_MINUTES = env_int(
+    "VECINOS_ALERT_VALIDITY_MINUTES",
+    15,
+    "A raid alert not handed to a provider within this many minutes is dropped, not sent late.",
+    minimum=1,
+)
+VECINOS_AUTO_REPLIES_PER_DAY = env_int(
+    "VECINOS_AUTO_REPLIES_PER_DAY",
+    3,
+    "Automatic answers one number gets per day at most, so two auto-responders never loop.",
+)
+VECINOS_OUTBOX_CONCURRENCY = env_int(
+    "VECINOS_OUTBOX_CONCURRENCY", 8, "Messages one worker hands to providers at once.", minimum=1
+)
+EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
+EMAIL_PORT = VECINOS_SMTP_PORT
+EMAIL_HOST_USER = VECINOS_SMTP_USER
+EMAIL_HOST_PASSWORD = VECINOS_SMTP_PASSWORD
+EMAIL_USE_TLS = VECINOS_SMTP_TLS
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = VECINOS_EMAIL_FROM
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -126,6 +166,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "vecinos.core",
     "vecinos.organizing",
+    "vecinos.messaging",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ def form(**overrides: object) -> dict[str, object]:
         "phone": "(213) 555-0177",
         "email": "",
         "preferred_language": "es",
+        "preferred_channel": "sms",
         "languages": ["es", "mix"],
     }
     data.update(overrides)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vecinos.core.phones import PhoneNumberField
+from vecinos.messaging.choices import Channel
 from vecinos.organizing.choices import SpokenLanguage
 
 
@@ -14,6 +15,9 @@ class PersonForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     preferred_language = forms.ChoiceField(
         label=_("Language for messages"), choices=settings.LANGUAGES, initial="es"
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("How to reach them"), choices=Channel.choices, initial=Channel.SMS
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vecinos.core.fields import EncryptedTextField, KeyedHashField
 from vecinos.core.phones import format_phone
+from vecinos.messaging.choices import Channel
 from vecinos.organizing.choices import SpokenLanguage
 
 
@@ -26,6 +27,9 @@ class Person(models.Model):
     email_hash = KeyedHashField(source="email", purpose="email", db_index=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="es"
+    )
+    preferred_channel = models.CharField(
+        _("how to reach them"), max_length=8, choices=Channel.choices, default=Channel.SMS
     )
     languages = models.JSONField(
         _("languages spoken"),

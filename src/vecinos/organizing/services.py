@@ -13,7 +13,14 @@ from vecinos.organizing.models import Person
 if TYPE_CHECKING:
     from vecinos.core.models import User
 
-EDITABLE_FIELDS = ("full_name", "phone", "email", "preferred_language", "languages")
+EDITABLE_FIELDS = (
+    "full_name",
+    "phone",
+    "email",
+    "preferred_language",
+    "preferred_channel",
+    "languages",
+)
 
 
 def do_create_person(
@@ -23,6 +30,7 @@ def do_create_person(
     phone: str = "",
     email: str = "",
     preferred_language: str = "es",
+    preferred_channel: str = "sms",
     languages: list[str] | None = None,
 ) -> Person:
     """Add a person. ``phone`` must already be E.164 (see ``vecinos.core.phones``).
@@ -37,6 +45,7 @@ def do_create_person(
             phone=phone,
             email=email,
             preferred_language=preferred_language,
+            preferred_channel=preferred_channel,
             languages=languages or [],
         )
         audit.record(actor, audit.PERSON_CREATED, person)

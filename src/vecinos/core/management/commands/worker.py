@@ -1,32 +1,59 @@
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Any
 
-from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
+
+from vecinos.messaging.worker import OutboxWorker
 
 
 class Command(BaseCommand):
     help = (
-        "Run background jobs from the database queue. Several workers may run at once; on "
-        "PostgreSQL each job is claimed with SKIP LOCKED, on SQLite under an exclusive lock."
+        "Run background work: the message outbox and the job queue, both in the database. Several "
+        "workers may run at once: on PostgreSQL each claims rows with SKIP LOCKED, on SQLite "
+        "under an exclusive lock. SIGTERM or Ctrl-C lets the work in hand finish."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--batch", action="store_true", help="Run every waiting job, then exit."
+            "--batch", action="store_true", help="Do every waiting job and message, then exit."
         )
         parser.add_argument(
-            "--interval", type=float, default=1.0, help="Seconds between looks at an empty queue."
+            "--interval", type=float, default=0.5, help="Seconds between looks at an empty queue."
         )
+        parser.add_argument("--concurrency", type=int, default=None)
 
     def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
-        call_command(
-            "db_worker",
-            queue_name="*",
+        worker_id = f"worker-{get_random_string(12)}"
+        concurrency = options["concurrency"] or settings.VECINOS_OUTBOX_CONCURRENCY
+        messages = OutboxWorker(worker_id, concurrency, interval=interval)
+        jobs = TaskWorker(
+            queue_names=["*"],
             interval=interval,
             batch=batch,
-            reload=False,
-            startup_delay=not batch,
-            verbosity=options.get("verbosity", 1),
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
         )
+
+        def stop(signum: int, frame: Any) -> None:
+            messages.stop.set()
+            jobs.running = False
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        job_thread = threading.Thread(target=jobs.run, name="jobs")
+        job_thread.start()
+        try:
+            messages.run(until_empty=batch)
+        finally:
+            if not batch:
+                jobs.running = False
+            job_thread.join()

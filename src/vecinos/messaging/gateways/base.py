@@ -1,0 +1,58 @@
+"""The one interface every gateway implements. Vendor details (error codes, payloads) stay inside
+each adapter; the outbox sees only :class:`Sent`, :class:`TransientError` and
+:class:`PermanentError`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider_message_id: str
+    # True when handing over is delivery (the simulator); providers confirm later by receipt.
+    delivered: bool = False
+
+
+class GatewayError(Exception):
+    """A send that did not happen. ``code`` is the provider's own error code, kept for people."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{self.code}: {text}" if self.code else text
+
+
+class TransientError(GatewayError):
+    """Worth trying again later: a timeout, the provider overloaded or rate-limiting us."""
+
+
+class PermanentError(GatewayError):
+    """Never worth retrying: an invalid number, a number opted out at the provider."""
+
+
+class Gateway(ABC):
+    """Sends messages on some channels. Built per use from settings, never cached, so a changed
+    setting takes effect at once."""
+
+    name: ClassVar[str]
+    channels: ClassVar[frozenset[str]]
+
+    @abstractmethod
+    def send(
+        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+    ) -> Sent:
+        """Hand one message to the provider.
+
+        ``validity_seconds`` tells providers that support it to drop the message rather than
+        deliver it after that long (a raid alert hours late does harm).
+
+        Raises:
+            TransientError: try again later.
+            PermanentError: do not try again.
+        """

@@ -1,0 +1,42 @@
+"""E-mail through SMTP, with Django's mail backend."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+from vecinos.messaging.choices import Channel
+from vecinos.messaging.gateways.base import Gateway, PermanentError, Sent, TransientError
+
+
+class EmailGateway(Gateway):
+    name = "email"
+    channels = frozenset({Channel.EMAIL})
+
+    def send(
+        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+    ) -> Sent:
+        message_id = f"<{uuid.uuid4().hex}@vecinos>"
+        email = EmailMessage(
+            subject=subject or "Vecinos",
+            body=body,
+            from_email=settings.VECINOS_EMAIL_FROM,
+            to=[to],
+            headers={"Message-ID": message_id},
+            connection=get_connection(fail_silently=False),
+        )
+        try:
+            email.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            code = str(next(iter(exc.recipients.values()))[0]) if exc.recipients else ""
+            raise PermanentError("the mail server refused the address", code) from None
+        except smtplib.SMTPResponseException as exc:
+            error = PermanentError if 500 <= exc.smtp_code < 600 else TransientError
+            raise error("the mail server refused the message", str(exc.smtp_code)) from None
+        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            raise TransientError(f"the mail server could not be reached ({type(exc).__name__})")
+        return Sent(provider_message_id=message_id)

@@ -1,0 +1,198 @@
+"""Texts people send: stored first, then read as a keyword or handed to the app that expects them.
+
+Every gateway's webhook calls :func:`receive`; the simulator does too, so the demo runs the same path
+as production.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from vecinos.core.crypto import keyed_hashes
+from vecinos.core.fields import hash_input
+from vecinos.core.phones import InvalidPhoneNumberError, normalize_phone
+from vecinos.messaging import services
+from vecinos.messaging.choices import Channel, Priority
+from vecinos.messaging.keywords import Keyword, parse_keyword
+from vecinos.messaging.models import InboundMessage, OutboundMessage
+from vecinos.organizing.models import Person
+
+logger = logging.getLogger(__name__)
+
+# Longer bodies are cut: ten SMS segments of UCS-2 is 670 characters; nothing needs more.
+MAX_BODY = 2000
+AUTO_REPLY = "messaging.auto_reply"
+OPT_OUT_CONFIRMATION = "messaging.opt_out_confirmation"
+
+Handler = Callable[[InboundMessage], bool]
+# Other apps' readers of replies, in registration order. Each returns True when the text was theirs.
+HANDLERS: list[tuple[str, Handler]] = []
+
+
+def register_handler(name: str, handler: Handler) -> None:
+    """Let an app read texts that are not keywords (the hotline's reports, the assembly's votes).
+
+    ``handler(inbound)`` runs inside the processing transaction and returns True when it took the
+    text; it must be idempotent, because a crash before commit runs it again. ``name`` is recorded
+    as ``handled_as``.
+    """
+    if all(existing != name for existing, _handler in HANDLERS):
+        HANDLERS.append((name, handler))
+
+
+def receive(
+    *, gateway: str, provider_message_id: str, sender: str, body: str, recipient: str = ""
+) -> InboundMessage | None:
+    """Store a text, once per provider message id, and process it after commit.
+
+    Returns None for a duplicate delivery (already stored, processed once) and raises
+    InvalidPhoneNumberError for a sender that is not a phone number.
+    """
+    e164 = normalize_phone(sender)
+    text = body.replace("\x00", "")[:MAX_BODY]
+    try:
+        with transaction.atomic():
+            inbound = InboundMessage.objects.create(
+                gateway=gateway,
+                provider_message_id=provider_message_id[:128],
+                sender=e164,
+                recipient=recipient[:64],
+                body=text,
+                person=_person_for(e164),
+            )
+            transaction.on_commit(lambda: process(inbound.id))
+    except IntegrityError:
+        return None
+    return inbound
+
+
+def process(inbound_id: int) -> str:
+    """Read one stored text once: a keyword, an app's handler, or an answer that says how to get
+    help. Safe to call again: a processed text is left alone."""
+    with transaction.atomic():
+        inbound = (
+            InboundMessage.objects.select_for_update().select_related("person").get(id=inbound_id)
+        )
+        if inbound.processed_at is not None:
+            return inbound.handled_as
+        keyword = parse_keyword(inbound.body)
+        if keyword is not None:
+            handled_as = f"keyword.{keyword.kind}"
+            _answer_keyword(inbound, keyword)
+        else:
+            handled_as = next(
+                (name for name, handler in HANDLERS if handler(inbound)), "unmatched"
+            )
+            if handled_as == "unmatched":
+                language = _reply_language(inbound, None)
+                with translation.override(language):
+                    _auto_reply(inbound, language, _unmatched_text())
+        inbound.processed_at = timezone.now()
+        inbound.handled_as = handled_as
+        inbound.save(update_fields=["processed_at", "handled_as"])
+    return handled_as
+
+
+def process_pending() -> int:
+    """Process texts stored but never processed (a crash between commit and processing)."""
+    done = 0
+    for inbound_id in InboundMessage.objects.filter(processed_at__isnull=True).values_list(
+        "id", flat=True
+    ):
+        process(inbound_id)
+        done += 1
+    return done
+
+
+def _person_for(e164: str) -> Person | None:
+    hashes = keyed_hashes(hash_input(e164, "phone"), "phone")
+    return Person.objects.filter(phone_hash__in=hashes).order_by("id").first()
+
+
+def _reply_language(inbound: InboundMessage, keyword: Keyword | None) -> str:
+    if keyword is not None and keyword.kind == "language":
+        return keyword.argument
+    if inbound.person is not None:
+        return inbound.person.preferred_language
+    if keyword is not None:
+        return keyword.language
+    return settings.LANGUAGE_CODE
+
+
+def _answer_keyword(inbound: InboundMessage, keyword: Keyword) -> None:
+    language = _reply_language(inbound, keyword)
+    name = settings.VECINOS_NETWORK_NAME
+    with translation.override(language):
+        if keyword.kind == "stop":
+            services.do_opt_out(inbound.sender, keyword.word)
+            text = _(
+                "%(name)s: you will get no more messages from us. Text START to get them again."
+            ) % {"name": name}
+            _reply(inbound, language, text, kind=OPT_OUT_CONFIRMATION)
+        elif keyword.kind == "start":
+            services.do_opt_in(inbound.sender)
+            text = _("%(name)s: you will get our messages again. Text STOP to stop them.") % {
+                "name": name
+            }
+            _reply(inbound, language, text)
+        elif keyword.kind == "help":
+            text = _(
+                "%(name)s is your neighborhood's rapid response network. Text STOP to stop all "
+                "messages. In a medical emergency call 911."
+            ) % {"name": name}
+            _auto_reply(inbound, language, text)
+        elif keyword.kind == "language":
+            if inbound.person is not None:
+                inbound.person.preferred_language = language
+                inbound.person.save(update_fields=["preferred_language", "updated_at"])
+            # Translators: name the language of this translation ("in Spanish", "in Korean").
+            text = _("%(name)s: we will write to you in English.") % {"name": name}
+            _reply(inbound, language, text)
+        elif keyword.kind == "join":
+            text = _(
+                "%(name)s: you are signed up for alerts for %(area)s. Text STOP to stop them."
+            ) % {"name": name, "area": keyword.argument.upper()}
+            _reply(inbound, language, text)
+
+
+def _unmatched_text() -> str:
+    return _(
+        "%(name)s received your message. If you are reporting immigration agents, say where. "
+        "Text HELP for help, STOP to stop messages."
+    ) % {"name": settings.VECINOS_NETWORK_NAME}
+
+
+def _auto_reply(inbound: InboundMessage, language: str, text_for_language: str) -> None:
+    """An answer nobody asked for by name: limited per number and day, so that two automatic
+    responders can never text each other forever."""
+    since = timezone.now() - timedelta(days=1)
+    sent_today = OutboundMessage.objects.filter(
+        address_hash=services.address_hash(Channel.SMS, inbound.sender),
+        kind=AUTO_REPLY,
+        created_at__gte=since,
+    ).count()
+    if sent_today >= settings.VECINOS_AUTO_REPLIES_PER_DAY:
+        logger.info("auto-reply limit reached for inbound %s", inbound.id)
+        return
+    _reply(inbound, language, text_for_language, kind=AUTO_REPLY)
+
+
+def _reply(inbound: InboundMessage, language: str, text: str, kind: str = "messaging.reply") -> None:
+    if kind != OPT_OUT_CONFIRMATION and services.is_opted_out(inbound.sender):
+        return
+    services.queue_message(
+        channel=Channel.SMS,
+        address=inbound.sender,
+        body=text,
+        kind=kind,
+        person=inbound.person,
+        language=language,
+        priority=Priority.REPLY,
+    )

@@ -1,0 +1,169 @@
+"""Consent, opt-outs, the outbox and the inbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vecinos.core.fields import EncryptedTextField, KeyedHashField
+from vecinos.messaging.choices import (
+    Channel,
+    ConsentMethod,
+    MessageStatus,
+    Priority,
+    SkipReason,
+)
+
+
+class Consent(models.Model):
+    """A person's yes or no to being reached on one channel: when, how, and who wrote it down.
+    Rows are never edited; the newest row per person and channel is the current answer."""
+
+    person = models.ForeignKey(
+        "organizing.Person", on_delete=models.CASCADE, related_name="consents"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    granted = models.BooleanField()
+    method = models.CharField(max_length=16, choices=ConsentMethod.choices)
+    at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            # "Does this person currently consent to this channel?" (newest row wins)
+            models.Index(fields=["person", "channel", "-at"], name="consent_current_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.channel} {'yes' if self.granted else 'no'}"
+
+
+class OptOut(models.Model):
+    """A phone number that texted STOP: nothing goes to it on any gateway until it texts START.
+    Keyed by the number's keyed hash, so it also covers numbers that belong to no person."""
+
+    # Kept sealed so that `rotate-keys` can recompute the hash: a STOP must survive key rotation.
+    address = EncryptedTextField()
+    address_hash = KeyedHashField(source="address", purpose="phone", unique=True)
+    keyword = models.CharField(max_length=32, help_text="The word that was texted.")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"opt-out {self.address_hash[:8]}"
+
+
+class OutboundMessage(models.Model):
+    """One message to one address, written in the same transaction as the event that caused it and
+    sent later by the worker. Every attempt's outcome is kept on the row."""
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address = EncryptedTextField()
+    # Keyed hash of the address under the key current when queued: finds what one phone
+    # received lately. Opt-out checks recompute hashes under every key instead.
+    address_hash = models.CharField(max_length=64)
+    person = models.ForeignKey(
+        "organizing.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbound_messages",
+    )
+    body = models.TextField()
+    subject = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    # Why it was sent: "messaging.auto_reply", "hotline.dispatch_alert", … (dotted, like audit).
+    kind = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    not_before = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=6)
+    # Claimed by one worker at a time; a claim older than the lease means that worker died.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Times it was taken back from a dead worker: it may have reached the provider twice.
+    reclaimed = models.PositiveSmallIntegerField(default=0)
+    gateway = models.CharField(max_length=32, blank=True)
+    sender = models.CharField(max_length=64, blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True)
+    error = models.TextField(blank=True)
+    skip_reason = models.CharField(max_length=16, choices=SkipReason.choices, blank=True)
+    segments = models.PositiveSmallIntegerField(default=1)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The worker's queue: queued messages in priority order, ready ones first.
+            models.Index(
+                fields=["priority", "not_before", "id"],
+                name="outbox_ready_idx",
+                condition=Q(status=MessageStatus.QUEUED),
+            ),
+            # Recovery of messages whose worker died mid-send.
+            models.Index(
+                fields=["claimed_at"],
+                name="outbox_sending_idx",
+                condition=Q(status=MessageStatus.SENDING),
+            ),
+            # What one phone received (simulator, auto-reply limits).
+            models.Index(fields=["address_hash", "-created_at"], name="outbox_address_idx"),
+            # Delivery receipts find their message by the provider's id.
+            models.Index(fields=["gateway", "provider_message_id"], name="outbox_provider_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.id} {self.status}"
+
+
+class InboundMessage(models.Model):
+    """A text someone sent us: stored first, processed after. Only what Vecinos needs is kept;
+    never the provider's raw payload, which carries the sender's city and ZIP code."""
+
+    gateway = models.CharField(max_length=32)
+    provider_message_id = models.CharField(max_length=128)
+    sender = EncryptedTextField()
+    sender_hash = KeyedHashField(source="sender", purpose="phone")
+    recipient = models.CharField(max_length=64, blank=True, help_text="Our number it was sent to.")
+    body = models.TextField()
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # What it was read as: "keyword.stop", "keyword.help", "hotline.report", … or "unmatched".
+    handled_as = models.CharField(max_length=64, blank=True)
+    person = models.ForeignKey(
+        "organizing.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_messages",
+    )
+
+    class Meta:
+        constraints = [
+            # A provider that delivers the same message twice gets it processed once.
+            models.UniqueConstraint(
+                fields=["gateway", "provider_message_id"], name="inbound_once_per_provider_id"
+            ),
+        ]
+        indexes = [
+            # Messages stored but not yet processed (after a crash between the two).
+            models.Index(
+                fields=["received_at"],
+                name="inbound_unprocessed_idx",
+                condition=Q(processed_at__isnull=True),
+            ),
+            models.Index(fields=["sender_hash", "-received_at"], name="inbound_sender_idx"),
+        ]
+        verbose_name = _("received message")
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.provider_message_id}"
