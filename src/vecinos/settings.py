@@ -143,6 +143,12 @@ VECINOS_AUTO_REPLIES_PER_DAY = env_int(
 VECINOS_OUTBOX_CONCURRENCY = env_int(
     "VECINOS_OUTBOX_CONCURRENCY", 8, "Messages one worker hands to providers at once.", minimum=1
 )
+VECINOS_OUTBOX_LEASE_SECONDS = env_int(
+    "VECINOS_OUTBOX_LEASE_SECONDS",
+    120,
+    "A message a worker has held this long without an outcome is taken back (the worker died).",
+    minimum=1,
+)
 EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
 EMAIL_PORT = VECINOS_SMTP_PORT
 EMAIL_HOST_USER = VECINOS_SMTP_USER

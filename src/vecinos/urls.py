@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("vecinos.core.urls")),
     path("people/", include("vecinos.organizing.urls")),
+    path("messages/", include("vecinos.messaging.urls")),
 ]

@@ -15,4 +15,5 @@ def vecinos(request: HttpRequest) -> dict[str, Any]:
     return {
         "can": {capability.name: capability in granted for capability in Capability},
         "demo_mode": settings.DEMO,
+        "simulator_on": "simulator" in settings.VECINOS_PHONE_GATEWAYS,
     }

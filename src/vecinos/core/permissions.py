@@ -30,6 +30,7 @@ class Capability(StrEnum):
     EDIT_PEOPLE = "edit_people"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ACCOUNTS = "manage_accounts"
+    USE_PHONE_SIMULATOR = "use_phone_simulator"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

@@ -1,7 +1,7 @@
-"""Texts people send: stored first, then read as a keyword or handed to the app that expects them.
+"""Texts people send: stored first, then read as a keyword or handed to the app expecting them.
 
-Every gateway's webhook calls :func:`receive`; the simulator does too, so the demo runs the same path
-as production.
+Every gateway's webhook calls :func:`receive`; the simulator does too, so the demo runs the same
+path as production.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from vecinos.core.crypto import keyed_hashes
 from vecinos.core.fields import hash_input
-from vecinos.core.phones import InvalidPhoneNumberError, normalize_phone
+from vecinos.core.phones import normalize_phone
 from vecinos.messaging import services
 from vecinos.messaging.choices import Channel, Priority
 from vecinos.messaging.keywords import Keyword, parse_keyword
@@ -87,9 +87,7 @@ def process(inbound_id: int) -> str:
             handled_as = f"keyword.{keyword.kind}"
             _answer_keyword(inbound, keyword)
         else:
-            handled_as = next(
-                (name for name, handler in HANDLERS if handler(inbound)), "unmatched"
-            )
+            handled_as = next((name for name, handler in HANDLERS if handler(inbound)), "unmatched")
             if handled_as == "unmatched":
                 language = _reply_language(inbound, None)
                 with translation.override(language):
@@ -145,7 +143,7 @@ def _answer_keyword(inbound: InboundMessage, keyword: Keyword) -> None:
         elif keyword.kind == "help":
             text = _(
                 "%(name)s is your neighborhood's rapid response network. Text STOP to stop all "
-                "messages. In a medical emergency call 911."
+                "messages, START to get them again."
             ) % {"name": name}
             _auto_reply(inbound, language, text)
         elif keyword.kind == "language":
@@ -184,7 +182,9 @@ def _auto_reply(inbound: InboundMessage, language: str, text_for_language: str) 
     _reply(inbound, language, text_for_language, kind=AUTO_REPLY)
 
 
-def _reply(inbound: InboundMessage, language: str, text: str, kind: str = "messaging.reply") -> None:
+def _reply(
+    inbound: InboundMessage, language: str, text: str, kind: str = "messaging.reply"
+) -> None:
     if kind != OPT_OUT_CONFIRMATION and services.is_opted_out(inbound.sender):
         return
     services.queue_message(

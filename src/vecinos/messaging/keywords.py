@@ -1,5 +1,5 @@
-"""Keywords people text: STOP, START, HELP, a language, JOIN. A keyword counts only when it is the
-whole message ("don't stop texting me" is not an opt-out), in any case and with or without accents."""
+"""Keywords people text: STOP, START, HELP, a language, JOIN. A keyword counts only when it is
+the whole message ("don't stop texting me" is not an opt-out), in any case, accents or not."""
 
 from __future__ import annotations
 
@@ -46,9 +46,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", text)
     # Drop combining accents from Latin letters only: Hangul decomposes into jamo under NFD.
-    stripped = "".join(
-        ch for ch in decomposed if not (unicodedata.combining(ch) and ch < "\u1100")
-    )
+    stripped = "".join(ch for ch in decomposed if not (unicodedata.combining(ch) and ch < "\u1100"))
     text = unicodedata.normalize("NFC", stripped)
     text = "".join(ch if ch.isalnum() or ch in " '-" else " " for ch in text)
     return " ".join(text.split())

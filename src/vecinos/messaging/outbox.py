@@ -11,6 +11,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,8 +24,6 @@ from vecinos.messaging.services import PHONE_CHANNELS, consent_refused, is_opted
 
 logger = logging.getLogger(__name__)
 
-# A worker that has held a message this long without an outcome is taken to be dead.
-LEASE = timedelta(minutes=2)
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 15 * 60
 # Confirmations of STOP go out although the number just opted out (carriers require them).
@@ -58,7 +57,8 @@ def claim(worker_id: str, limit: int) -> list[int]:
 def recover_abandoned(now: datetime | None = None) -> int:
     """Put back messages whose worker died while sending. They may have reached the provider
     already: ``reclaimed`` counts how often that could have happened."""
-    cutoff = (now or timezone.now()) - LEASE
+    # A worker that has held a message this long without an outcome is taken to be dead.
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.VECINOS_OUTBOX_LEASE_SECONDS)
     return OutboundMessage.objects.filter(
         status=MessageStatus.SENDING, claimed_at__lt=cutoff
     ).update(
@@ -81,11 +81,12 @@ def deliver(message_id: int, worker_id: str) -> str:
     now = timezone.now()
     if message.deadline and now >= message.deadline:
         return _finish(message, worker_id, MessageStatus.EXPIRED, error="deadline passed in queue")
-    if message.channel in PHONE_CHANNELS and message.kind not in OPT_OUT_EXEMPT_KINDS:
-        if is_opted_out(message.address):
-            return _finish(
-                message, worker_id, MessageStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT
-            )
+    if (
+        message.channel in PHONE_CHANNELS
+        and message.kind not in OPT_OUT_EXEMPT_KINDS
+        and is_opted_out(message.address)
+    ):
+        return _finish(message, worker_id, MessageStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT)
     if consent_refused(message.person, message.channel):
         return _finish(message, worker_id, MessageStatus.SKIPPED, skip_reason=SkipReason.NO_CONSENT)
     gateway = gateway_for(message.channel)

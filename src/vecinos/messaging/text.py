@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import gsm0338  # noqa: F401  # registers the "gsm03.38" codec
+import gsm0338  # type: ignore[import-untyped]  # noqa: F401  # registers the "gsm03.38" codec
 
 GSM_SINGLE, GSM_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67

@@ -2,100 +2,266 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import vecinos.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import vecinos.core.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizing', '0002_person_preferred_channel'),
+        ("organizing", "0002_person_preferred_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OptOut',
+            name="OptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', vecinos.core.fields.EncryptedTextField()),
-                ('address_hash', vecinos.core.fields.KeyedHashField(purpose='phone', source='address', unique=True)),
-                ('keyword', models.CharField(help_text='The word that was texted.', max_length=32)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", vecinos.core.fields.EncryptedTextField()),
+                (
+                    "address_hash",
+                    vecinos.core.fields.KeyedHashField(
+                        purpose="phone", source="address", unique=True
+                    ),
+                ),
+                ("keyword", models.CharField(help_text="The word that was texted.", max_length=32)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms', 'Text message (SMS)'), ('voice', 'Phone call'), ('signal', 'Signal'), ('email', 'E-mail')], max_length=8)),
-                ('granted', models.BooleanField()),
-                ('method', models.CharField(choices=[('web_form', 'Web form'), ('in_person', 'In person'), ('text_message', 'By text message'), ('import', 'Imported list')], max_length=16)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='organizing.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("sms", "Text message (SMS)"),
+                            ("voice", "Phone call"),
+                            ("signal", "Signal"),
+                            ("email", "E-mail"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("granted", models.BooleanField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("web_form", "Web form"),
+                            ("in_person", "In person"),
+                            ("text_message", "By text message"),
+                            ("import", "Imported list"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="organizing.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person', 'channel', '-at'], name='consent_current_idx')],
+                "indexes": [
+                    models.Index(fields=["person", "channel", "-at"], name="consent_current_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InboundMessage',
+            name="InboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gateway', models.CharField(max_length=32)),
-                ('provider_message_id', models.CharField(max_length=128)),
-                ('sender', vecinos.core.fields.EncryptedTextField()),
-                ('sender_hash', vecinos.core.fields.KeyedHashField(purpose='phone', source='sender')),
-                ('recipient', models.CharField(blank=True, help_text='Our number it was sent to.', max_length=64)),
-                ('body', models.TextField()),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_as', models.CharField(blank=True, max_length=64)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_messages', to='organizing.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gateway", models.CharField(max_length=32)),
+                ("provider_message_id", models.CharField(max_length=128)),
+                ("sender", vecinos.core.fields.EncryptedTextField()),
+                (
+                    "sender_hash",
+                    vecinos.core.fields.KeyedHashField(purpose="phone", source="sender"),
+                ),
+                (
+                    "recipient",
+                    models.CharField(
+                        blank=True, help_text="Our number it was sent to.", max_length=64
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("handled_as", models.CharField(blank=True, max_length=64)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inbound_messages",
+                        to="organizing.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'received message',
-                'indexes': [models.Index(condition=models.Q(('processed_at__isnull', True)), fields=['received_at'], name='inbound_unprocessed_idx'), models.Index(fields=['sender_hash', '-received_at'], name='inbound_sender_idx')],
-                'constraints': [models.UniqueConstraint(fields=('gateway', 'provider_message_id'), name='inbound_once_per_provider_id')],
+                "verbose_name": "received message",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("processed_at__isnull", True)),
+                        fields=["received_at"],
+                        name="inbound_unprocessed_idx",
+                    ),
+                    models.Index(fields=["sender_hash", "-received_at"], name="inbound_sender_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("gateway", "provider_message_id"),
+                        name="inbound_once_per_provider_id",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms', 'Text message (SMS)'), ('voice', 'Phone call'), ('signal', 'Signal'), ('email', 'E-mail')], max_length=8)),
-                ('address', vecinos.core.fields.EncryptedTextField()),
-                ('address_hash', models.CharField(max_length=64)),
-                ('body', models.TextField()),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(0, 'Dispatch alert'), (10, 'Reply'), (50, 'Normal'), (100, 'Bulk')], default=50)),
-                ('kind', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('expired', 'Expired before sending'), ('skipped', 'Not sent')], default='queued', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('not_before', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deadline', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('max_attempts', models.PositiveSmallIntegerField(default=6)),
-                ('claimed_by', models.CharField(blank=True, max_length=64)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('reclaimed', models.PositiveSmallIntegerField(default=0)),
-                ('gateway', models.CharField(blank=True, max_length=32)),
-                ('sender', models.CharField(blank=True, max_length=64)),
-                ('provider_message_id', models.CharField(blank=True, max_length=128)),
-                ('error', models.TextField(blank=True)),
-                ('skip_reason', models.CharField(blank=True, choices=[('opted_out', 'The person opted out'), ('no_consent', 'No consent for this channel'), ('no_gateway', 'No gateway for this channel')], max_length=16)),
-                ('segments', models.PositiveSmallIntegerField(default=1)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbound_messages', to='organizing.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("sms", "Text message (SMS)"),
+                            ("voice", "Phone call"),
+                            ("signal", "Signal"),
+                            ("email", "E-mail"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("address", vecinos.core.fields.EncryptedTextField()),
+                ("address_hash", models.CharField(max_length=64)),
+                ("body", models.TextField()),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("language", models.CharField(default="en", max_length=8)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Dispatch alert"),
+                            (10, "Reply"),
+                            (50, "Normal"),
+                            (100, "Bulk"),
+                        ],
+                        default=50,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                            ("expired", "Expired before sending"),
+                            ("skipped", "Not sent"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("not_before", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deadline", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("max_attempts", models.PositiveSmallIntegerField(default=6)),
+                ("claimed_by", models.CharField(blank=True, max_length=64)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("reclaimed", models.PositiveSmallIntegerField(default=0)),
+                ("gateway", models.CharField(blank=True, max_length=32)),
+                ("sender", models.CharField(blank=True, max_length=64)),
+                ("provider_message_id", models.CharField(blank=True, max_length=128)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "skip_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("opted_out", "The person opted out"),
+                            ("no_consent", "No consent for this channel"),
+                            ("no_gateway", "No gateway for this channel"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("segments", models.PositiveSmallIntegerField(default=1)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outbound_messages",
+                        to="organizing.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('status', 'queued')), fields=['priority', 'not_before', 'id'], name='outbox_ready_idx'), models.Index(condition=models.Q(('status', 'sending')), fields=['claimed_at'], name='outbox_sending_idx'), models.Index(fields=['address_hash', '-created_at'], name='outbox_address_idx'), models.Index(fields=['gateway', 'provider_message_id'], name='outbox_provider_idx')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "queued")),
+                        fields=["priority", "not_before", "id"],
+                        name="outbox_ready_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "sending")),
+                        fields=["claimed_at"],
+                        name="outbox_sending_idx",
+                    ),
+                    models.Index(fields=["address_hash", "-created_at"], name="outbox_address_idx"),
+                    models.Index(
+                        fields=["gateway", "provider_message_id"], name="outbox_provider_idx"
+                    ),
+                ],
             },
         ),
     ]

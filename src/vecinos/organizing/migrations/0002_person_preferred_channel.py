@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizing', '0001_initial'),
+        ("organizing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='preferred_channel',
-            field=models.CharField(choices=[('sms', 'Text message (SMS)'), ('voice', 'Phone call'), ('signal', 'Signal'), ('email', 'E-mail')], default='sms', max_length=8, verbose_name='how to reach them'),
+            model_name="person",
+            name="preferred_channel",
+            field=models.CharField(
+                choices=[
+                    ("sms", "Text message (SMS)"),
+                    ("voice", "Phone call"),
+                    ("signal", "Signal"),
+                    ("email", "E-mail"),
+                ],
+                default="sms",
+                max_length=8,
+                verbose_name="how to reach them",
+            ),
         ),
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 import uuid
 
 from django.conf import settings
@@ -37,6 +36,7 @@ class EmailGateway(Gateway):
         except smtplib.SMTPResponseException as exc:
             error = PermanentError if 500 <= exc.smtp_code < 600 else TransientError
             raise error("the mail server refused the message", str(exc.smtp_code)) from None
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
-            raise TransientError(f"the mail server could not be reached ({type(exc).__name__})")
+        except (smtplib.SMTPException, OSError) as exc:
+            reason = type(exc).__name__
+            raise TransientError(f"the mail server could not be reached ({reason})") from None
         return Sent(provider_message_id=message_id)

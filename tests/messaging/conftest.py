@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.messaging.smtp import Mailbox, start_smtp
+from tests.processes import free_port
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Mailbox]:
+    """A loopback SMTP server, with Vecinos' e-mail settings pointed at it."""
+    port = free_port()
+    controller, mailbox = start_smtp(port)
+    settings.VECINOS_SMTP_HOST = "127.0.0.1"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
