@@ -57,6 +57,7 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "account-new": "/accounts/new/",
         "audit": "/audit/",
         "my-account": "/account/",
+        "phone-simulator": "/messages/simulator/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
