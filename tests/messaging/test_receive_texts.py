@@ -23,7 +23,7 @@ def text_in(
     with capture(execute=True):
         return inbound.receive(
             gateway="simulator",
-            provider_message_id=message_id or f"id-{OutboundMessage.objects.count()}-{body}",
+            provider_message_id=message_id or f"id-{InboundMessage.objects.count()}-{body}",
             sender=sender,
             body=body,
         )

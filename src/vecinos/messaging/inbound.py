@@ -56,7 +56,9 @@ def receive(
     InvalidPhoneNumberError for a sender that is not a phone number.
     """
     e164 = normalize_phone(sender)
+    # PostgreSQL refuses NUL in text; providers' ids and bodies are kept otherwise as sent.
     text = body.replace("\x00", "")[:MAX_BODY]
+    provider_message_id = provider_message_id.replace("\x00", "")
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -78,7 +80,9 @@ def process(inbound_id: int) -> str:
     help. Safe to call again: a processed text is left alone."""
     with transaction.atomic():
         inbound = (
-            InboundMessage.objects.select_for_update().select_related("person").get(id=inbound_id)
+            InboundMessage.objects.select_for_update(of=("self",))
+            .select_related("person")
+            .get(id=inbound_id)
         )
         if inbound.processed_at is not None:
             return inbound.handled_as
