@@ -72,6 +72,8 @@ def test_every_page_declares_who_may_see_it() -> None:
         name = getattr(view, "__name__", "")
         if pattern.name == "login" or name in PUBLIC_VIEWS:
             continue
+        if view.__module__.endswith(".webhooks"):
+            continue  # providers call these; each checks a signature, tested per gateway
         if not hasattr(view, "required_capability"):
             undeclared.append(pattern.name or name)
     assert not undeclared

@@ -121,6 +121,24 @@ VECINOS_PHONE_GATEWAYS = env_list(
     ["simulator"] if DEMO else [],
     "Gateways for SMS, Signal and voice, in failover order (simulator in the demo).",
 )
+VECINOS_TWILIO_ACCOUNT_SID = env_str("VECINOS_TWILIO_ACCOUNT_SID", "", "Twilio account SID.")
+VECINOS_TWILIO_AUTH_TOKEN = (
+    env_secret(
+        "VECINOS_TWILIO_AUTH_TOKEN",
+        "Twilio auth token: signs our API calls and checks X-Twilio-Signature on webhooks.",
+    )
+    or ""
+)
+VECINOS_TWILIO_FROM = env_str(
+    "VECINOS_TWILIO_FROM",
+    "",
+    "The sender: a number in E.164, or a messaging service SID (MG…) to spread over its pool.",
+)
+VECINOS_TWILIO_API_BASE = env_str(
+    "VECINOS_TWILIO_API_BASE",
+    "https://api.twilio.com",
+    "Twilio's API address; change it for a Twilio-compatible provider.",
+)
 VECINOS_SMTP_HOST = env_str("VECINOS_SMTP_HOST", "", "SMTP server for e-mail; empty: no e-mail.")
 VECINOS_SMTP_PORT = env_int("VECINOS_SMTP_PORT", 587, "SMTP port.", minimum=1)
 VECINOS_SMTP_USER = env_str("VECINOS_SMTP_USER", "", "SMTP login, if the server needs one.")

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("vecinos.core.urls")),
     path("people/", include("vecinos.organizing.urls")),
     path("messages/", include("vecinos.messaging.urls")),
+    # Called by providers, not people: no login, a signature or shared secret instead.
+    path("hooks/twilio/", include("vecinos.messaging.gateways.twilio.urls")),
 ]

@@ -8,10 +8,12 @@ from vecinos.messaging.choices import Channel
 from vecinos.messaging.gateways.base import Gateway
 from vecinos.messaging.gateways.email.gateway import EmailGateway
 from vecinos.messaging.gateways.simulator.gateway import SimulatorGateway
+from vecinos.messaging.gateways.twilio.gateway import TwilioGateway
 
 GATEWAYS: dict[str, type[Gateway]] = {
     SimulatorGateway.name: SimulatorGateway,
     EmailGateway.name: EmailGateway,
+    TwilioGateway.name: TwilioGateway,
 }
 
 
