@@ -139,6 +139,23 @@ VECINOS_TWILIO_API_BASE = env_str(
     "https://api.twilio.com",
     "Twilio's API address; change it for a Twilio-compatible provider.",
 )
+VECINOS_KANNEL_SENDSMS_URL = env_str(
+    "VECINOS_KANNEL_SENDSMS_URL",
+    "http://127.0.0.1:13013/cgi-bin/sendsms",
+    "Kannel smsbox's sendsms address.",
+)
+VECINOS_KANNEL_USERNAME = env_str("VECINOS_KANNEL_USERNAME", "vecinos", "Kannel sendsms-user.")
+VECINOS_KANNEL_PASSWORD = (
+    env_secret("VECINOS_KANNEL_PASSWORD", "Kannel sendsms-user's password.") or ""
+)
+VECINOS_KANNEL_FROM = env_str("VECINOS_KANNEL_FROM", "", "Sender number for texts via Kannel.")
+VECINOS_KANNEL_SECRET = (
+    env_secret(
+        "VECINOS_KANNEL_SECRET",
+        "Shared secret that Kannel's get-url and dlr-url must carry (?secret=…).",
+    )
+    or ""
+)
 VECINOS_SMTP_HOST = env_str("VECINOS_SMTP_HOST", "", "SMTP server for e-mail; empty: no e-mail.")
 VECINOS_SMTP_PORT = env_int("VECINOS_SMTP_PORT", 587, "SMTP port.", minimum=1)
 VECINOS_SMTP_USER = env_str("VECINOS_SMTP_USER", "", "SMTP login, if the server needs one.")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("messages/", include("vecinos.messaging.urls")),
     # Called by providers, not people: no login, a signature or shared secret instead.
     path("hooks/twilio/", include("vecinos.messaging.gateways.twilio.urls")),
+    path("hooks/kannel/", include("vecinos.messaging.gateways.kannel.urls")),
 ]

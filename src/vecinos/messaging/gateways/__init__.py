@@ -7,6 +7,7 @@ from django.conf import settings
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.gateways.base import Gateway
 from vecinos.messaging.gateways.email.gateway import EmailGateway
+from vecinos.messaging.gateways.kannel.gateway import KannelGateway
 from vecinos.messaging.gateways.simulator.gateway import SimulatorGateway
 from vecinos.messaging.gateways.twilio.gateway import TwilioGateway
 
@@ -14,6 +15,7 @@ GATEWAYS: dict[str, type[Gateway]] = {
     SimulatorGateway.name: SimulatorGateway,
     EmailGateway.name: EmailGateway,
     TwilioGateway.name: TwilioGateway,
+    KannelGateway.name: KannelGateway,
 }
 
 

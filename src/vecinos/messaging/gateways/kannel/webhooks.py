@@ -1,0 +1,73 @@
+"""Kannel's calls to us: mobile-originated texts (smsbox's get-url) and delivery reports
+(dlr-url). A shared secret in the address guards both; anything without it gets 403."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from vecinos.core.phones import InvalidPhoneNumberError
+from vecinos.messaging import inbound
+from vecinos.messaging.choices import MessageStatus
+from vecinos.messaging.models import OutboundMessage
+
+# Kannel's report types (the %d in dlr-url).
+DELIVERED, FAILED, SMSC_REJECTED = 1, 2, 16
+
+
+def authorized(request: HttpRequest) -> bool:
+    secret = settings.VECINOS_KANNEL_SECRET
+    given = request.GET.get("secret", "")
+    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
+
+
+def plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain")
+
+
+@require_GET
+def sms(request: HttpRequest) -> HttpResponse:
+    """A text from a phone. The answer's body must stay empty: smsbox would text it back."""
+    if not authorized(request):
+        return HttpResponseForbidden("")
+    message_id = request.GET.get("id", "")
+    if not message_id:
+        return plain("id is missing", 400)
+    try:
+        inbound.receive(
+            gateway="kannel",
+            provider_message_id=message_id,
+            sender=request.GET.get("from", ""),
+            recipient=request.GET.get("to", ""),
+            body=request.GET.get("text", ""),
+        )
+    except InvalidPhoneNumberError:
+        return plain("", 400)
+    return plain("", 200)
+
+
+@require_GET
+def dlr(request: HttpRequest) -> HttpResponse:
+    """A delivery report for a message we sent (``id`` is the reference the gateway gave it)."""
+    if not authorized(request):
+        return HttpResponseForbidden("")
+    try:
+        report = int(request.GET.get("status", ""))
+    except ValueError:
+        return plain("status must be a number", 400)
+    messages = OutboundMessage.objects.filter(
+        gateway="kannel", provider_message_id=request.GET.get("id", "")
+    )
+    if report & DELIVERED:
+        messages.filter(status=MessageStatus.SENT).update(
+            status=MessageStatus.DELIVERED, delivered_at=timezone.now()
+        )
+    elif report & (FAILED | SMSC_REJECTED):
+        messages.filter(status__in=[MessageStatus.SENT, MessageStatus.DELIVERED]).update(
+            status=MessageStatus.FAILED, error=f"{report}: failed (delivery report)"
+        )
+    return plain("", 200)
