@@ -156,6 +156,12 @@ VECINOS_KANNEL_SECRET = (
     )
     or ""
 )
+VECINOS_SIGNAL_API = env_str(
+    "VECINOS_SIGNAL_API", "http://127.0.0.1:8080", "signal-cli-rest-api's address."
+).rstrip("/")
+VECINOS_SIGNAL_NUMBER = env_str(
+    "VECINOS_SIGNAL_NUMBER", "", "The Signal number registered in signal-cli, in E.164."
+)
 VECINOS_SMTP_HOST = env_str("VECINOS_SMTP_HOST", "", "SMTP server for e-mail; empty: no e-mail.")
 VECINOS_SMTP_PORT = env_int("VECINOS_SMTP_PORT", 587, "SMTP port.", minimum=1)
 VECINOS_SMTP_USER = env_str("VECINOS_SMTP_USER", "", "SMTP login, if the server needs one.")

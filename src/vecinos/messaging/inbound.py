@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from vecinos.core.crypto import keyed_hashes
 from vecinos.core.fields import hash_input
-from vecinos.core.phones import normalize_phone
+from vecinos.core.phones import InvalidPhoneNumberError, normalize_phone
 from vecinos.messaging import services
 from vecinos.messaging.choices import Channel, Priority
 from vecinos.messaging.keywords import Keyword, parse_keyword
@@ -192,7 +192,7 @@ def _reply(
     if kind != OPT_OUT_CONFIRMATION and services.is_opted_out(inbound.sender):
         return
     services.queue_message(
-        channel=Channel.SMS,
+        channel=Channel.SIGNAL if inbound.gateway == "signal" else Channel.SMS,
         address=inbound.sender,
         body=text,
         kind=kind,
@@ -200,3 +200,32 @@ def _reply(
         language=language,
         priority=Priority.REPLY,
     )
+
+
+def poll_signal() -> int:
+    """Fetch texts waiting at signal-cli and receive each; returns how many were new. Does nothing
+    unless the Signal gateway is configured."""
+    from vecinos.messaging.gateways.base import TransientError
+    from vecinos.messaging.gateways.signal.gateway import SignalGateway
+
+    if "signal" not in settings.VECINOS_PHONE_GATEWAYS or not settings.VECINOS_SIGNAL_NUMBER:
+        return 0
+    try:
+        texts = SignalGateway().receive()
+    except TransientError as exc:
+        logger.warning("Signal receive failed: %s", exc)
+        return 0
+    new = 0
+    for text in texts:
+        try:
+            stored = receive(
+                gateway="signal",
+                provider_message_id=text.provider_message_id,
+                sender=text.sender,
+                body=text.body,
+            )
+        except InvalidPhoneNumberError:
+            logger.warning("Signal text from a sender that is not a phone number was dropped")
+            continue
+        new += stored is not None
+    return new

@@ -13,6 +13,7 @@ from vecinos.messaging import inbound, outbox
 
 logger = logging.getLogger(__name__)
 RECOVER_EVERY_SECONDS = 30
+SIGNAL_POLL_SECONDS = 2
 
 
 class OutboxWorker:
@@ -25,6 +26,7 @@ class OutboxWorker:
         self.interval = interval
         self.stop = threading.Event()
         self._last_recovery = 0.0
+        self._last_signal_poll = 0.0
 
     def run_once(self, pool: ThreadPoolExecutor) -> int:
         """Recover abandoned messages when due, then send one batch; returns how many."""
@@ -34,6 +36,9 @@ class OutboxWorker:
                 logger.warning("took back %d messages from a worker that stopped", recovered)
             inbound.process_pending()
             self._last_recovery = time.monotonic()
+        if time.monotonic() - self._last_signal_poll > SIGNAL_POLL_SECONDS:
+            inbound.poll_signal()
+            self._last_signal_poll = time.monotonic()
         ids = outbox.claim(self.worker_id, limit=self.concurrency * 4)
         if ids:
             list(pool.map(self._deliver, ids))

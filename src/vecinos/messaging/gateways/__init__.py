@@ -8,6 +8,7 @@ from vecinos.messaging.choices import Channel
 from vecinos.messaging.gateways.base import Gateway
 from vecinos.messaging.gateways.email.gateway import EmailGateway
 from vecinos.messaging.gateways.kannel.gateway import KannelGateway
+from vecinos.messaging.gateways.signal.gateway import SignalGateway
 from vecinos.messaging.gateways.simulator.gateway import SimulatorGateway
 from vecinos.messaging.gateways.twilio.gateway import TwilioGateway
 
@@ -16,6 +17,7 @@ GATEWAYS: dict[str, type[Gateway]] = {
     EmailGateway.name: EmailGateway,
     TwilioGateway.name: TwilioGateway,
     KannelGateway.name: KannelGateway,
+    SignalGateway.name: SignalGateway,
 }
 
 
