@@ -129,10 +129,11 @@ VECINOS_TWILIO_AUTH_TOKEN = (
     )
     or ""
 )
-VECINOS_TWILIO_FROM = env_str(
+VECINOS_TWILIO_FROM = env_list(
     "VECINOS_TWILIO_FROM",
-    "",
-    "The sender: a number in E.164, or a messaging service SID (MG…) to spread over its pool.",
+    [],
+    "Sender numbers in E.164 (comma-separated; a broadcast is spread over them), or a "
+    "messaging service SID (MG…).",
 )
 VECINOS_TWILIO_API_BASE = env_str(
     "VECINOS_TWILIO_API_BASE",
@@ -148,7 +149,9 @@ VECINOS_KANNEL_USERNAME = env_str("VECINOS_KANNEL_USERNAME", "vecinos", "Kannel 
 VECINOS_KANNEL_PASSWORD = (
     env_secret("VECINOS_KANNEL_PASSWORD", "Kannel sendsms-user's password.") or ""
 )
-VECINOS_KANNEL_FROM = env_str("VECINOS_KANNEL_FROM", "", "Sender number for texts via Kannel.")
+VECINOS_KANNEL_FROM = env_list(
+    "VECINOS_KANNEL_FROM", [], "Sender numbers for texts via Kannel (comma-separated)."
+)
 VECINOS_KANNEL_SECRET = (
     env_secret(
         "VECINOS_KANNEL_SECRET",
@@ -161,6 +164,26 @@ VECINOS_SIGNAL_API = env_str(
 ).rstrip("/")
 VECINOS_SIGNAL_NUMBER = env_str(
     "VECINOS_SIGNAL_NUMBER", "", "The Signal number registered in signal-cli, in E.164."
+)
+
+
+def _sender_rates(items: list[str]) -> dict[str, int]:
+    rates = {}
+    for item in items:
+        sender, _, rate = item.partition("=")
+        if not sender.strip() or not rate.strip().isdigit() or int(rate) < 1:
+            raise ImproperlyConfigured(f"VECINOS_SENDER_RATES: {item!r} is not NUMBER=PER_MINUTE")
+        rates[sender.strip()] = int(rate)
+    return rates
+
+
+VECINOS_SENDER_RATES = _sender_rates(
+    env_list(
+        "VECINOS_SENDER_RATES",
+        [],
+        "Segments per minute per sender number, e.g. +12135550100=60,+18005550100=180; "
+        "defaults: long code 60, toll-free 180, short code or messaging service 6000.",
+    )
 )
 VECINOS_SMTP_HOST = env_str("VECINOS_SMTP_HOST", "", "SMTP server for e-mail; empty: no e-mail.")
 VECINOS_SMTP_PORT = env_int("VECINOS_SMTP_PORT", 587, "SMTP port.", minimum=1)

@@ -167,3 +167,15 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.provider_message_id}"
+
+
+class SenderBucket(models.Model):
+    """Token bucket for one sender number: carriers cap messages (segments) per second per number,
+    so sending faster only gets texts filtered. Shared by every worker through the database."""
+
+    sender = models.CharField(max_length=64, unique=True)
+    tokens = models.FloatField()
+    refilled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.tokens:.1f}"

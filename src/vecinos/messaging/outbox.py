@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from vecinos.messaging import rates
 from vecinos.messaging.choices import MessageStatus, SkipReason
 from vecinos.messaging.gateways import gateway_for
 from vecinos.messaging.gateways.base import PermanentError, TransientError
@@ -92,6 +93,12 @@ def deliver(message_id: int, worker_id: str) -> str:
     gateway = gateway_for(message.channel)
     if gateway is None:
         return _retry(message, worker_id, f"no gateway is configured for {message.channel}")
+    sender = ""
+    if senders := gateway.senders():
+        pick = rates.take(senders, message.segments)
+        if pick.sender is None:
+            return _postpone(message, worker_id, pick.wait)
+        sender = pick.sender
     validity = int((message.deadline - now).total_seconds()) if message.deadline else None
     try:
         sent = gateway.send(
@@ -99,6 +106,7 @@ def deliver(message_id: int, worker_id: str) -> str:
             body=message.body,
             subject=message.subject,
             validity_seconds=validity,
+            sender=sender,
         )
     except PermanentError as exc:
         return _finish(
@@ -116,6 +124,7 @@ def deliver(message_id: int, worker_id: str) -> str:
         status,
         gateway=gateway.name,
         provider_message_id=sent.provider_message_id,
+        sender=sender,
         sent_at=now,
         delivered_at=now if sent.delivered else None,
     )
@@ -126,6 +135,20 @@ def backoff(attempt: int) -> timedelta:
     by every message at the same second."""
     ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1))
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311  # not security
+
+
+def _postpone(message: OutboundMessage, worker_id: str, wait: timedelta) -> str:
+    """Every sender number is at its pace: try again when one has room. Not an attempt."""
+    moved = OutboundMessage.objects.filter(
+        id=message.id, status=MessageStatus.SENDING, claimed_by=worker_id
+    ).update(
+        status=MessageStatus.QUEUED,
+        not_before=timezone.now() + wait,
+        claimed_by="",
+        claimed_at=None,
+        attempts=F("attempts") - 1,
+    )
+    return MessageStatus.QUEUED if moved else message.status
 
 
 def _retry(message: OutboundMessage, worker_id: str, error: str, gateway: str = "") -> str:

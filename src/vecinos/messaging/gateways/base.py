@@ -43,12 +43,24 @@ class Gateway(ABC):
     name: ClassVar[str]
     channels: ClassVar[frozenset[str]]
 
+    def senders(self) -> list[str]:
+        """The numbers this gateway sends from, each paced by the outbox; empty when the
+        provider needs no pacing from us (the simulator, e-mail)."""
+        return []
+
     @abstractmethod
     def send(
-        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+        self,
+        *,
+        to: str,
+        body: str,
+        subject: str = "",
+        validity_seconds: int | None = None,
+        sender: str = "",
     ) -> Sent:
         """Hand one message to the provider.
 
+        ``sender`` is one of :meth:`senders`, chosen by the outbox's pacing (or empty).
         ``validity_seconds`` tells providers that support it to drop the message rather than
         deliver it after that long (a raid alert hours late does harm).
 

@@ -118,7 +118,8 @@ def kannel(transactional_db: None, tmp_path: Path, settings: Any) -> Iterator[Ka
     settings.VECINOS_PHONE_GATEWAYS = ["kannel"]
     settings.VECINOS_KANNEL_SECRET = SECRET
     settings.VECINOS_KANNEL_PASSWORD = PASSWORD
-    settings.VECINOS_KANNEL_FROM = OUR_NUMBER
+    settings.VECINOS_KANNEL_FROM = [OUR_NUMBER]
+    settings.VECINOS_SENDER_RATES = {OUR_NUMBER: 60_000}
     settings.VECINOS_KANNEL_SENDSMS_URL = f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms"
 
     processes: list[subprocess.Popen[bytes]] = []

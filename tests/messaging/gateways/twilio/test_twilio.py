@@ -27,7 +27,8 @@ def twilio(settings: Any) -> Iterator[FakeTwilio]:
     settings.VECINOS_PHONE_GATEWAYS = ["twilio"]
     settings.VECINOS_TWILIO_ACCOUNT_SID = ACCOUNT_SID
     settings.VECINOS_TWILIO_AUTH_TOKEN = AUTH_TOKEN
-    settings.VECINOS_TWILIO_FROM = "+12135550100"
+    settings.VECINOS_TWILIO_FROM = ["+12135550100"]
+    settings.VECINOS_SENDER_RATES = {"+12135550100": 60_000}  # pacing is tested on its own
     settings.VECINOS_TWILIO_API_BASE = fake.base_url
     settings.PUBLIC_URL = PUBLIC
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -58,7 +59,7 @@ def test_a_text_is_sent_with_the_official_client(twilio: FakeTwilio) -> None:
 
 
 def test_a_messaging_service_spreads_over_its_numbers(twilio: FakeTwilio, settings: Any) -> None:
-    settings.VECINOS_TWILIO_FROM = "MG" + "1" * 32
+    settings.VECINOS_TWILIO_FROM = ["MG" + "1" * 32]
     send("+13235550111")
     assert twilio.received[0]["MessagingServiceSid"] == "MG" + "1" * 32
     assert "From" not in twilio.received[0]

@@ -17,7 +17,13 @@ class EmailGateway(Gateway):
     channels = frozenset({Channel.EMAIL})
 
     def send(
-        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+        self,
+        *,
+        to: str,
+        body: str,
+        subject: str = "",
+        validity_seconds: int | None = None,
+        sender: str = "",
     ) -> Sent:
         message_id = f"<{uuid.uuid4().hex}@vecinos>"
         email = EmailMessage(

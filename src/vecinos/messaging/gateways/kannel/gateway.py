@@ -22,15 +22,24 @@ class KannelGateway(Gateway):
     name = "kannel"
     channels = frozenset({Channel.SMS})
 
+    def senders(self) -> list[str]:
+        return list(settings.VECINOS_KANNEL_FROM)
+
     def send(
-        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+        self,
+        *,
+        to: str,
+        body: str,
+        subject: str = "",
+        validity_seconds: int | None = None,
+        sender: str = "",
     ) -> Sent:
         reference = uuid.uuid4().hex
         dlr_query = urlencode({"secret": settings.VECINOS_KANNEL_SECRET, "id": reference})
         params: dict[str, str | int] = {
             "username": settings.VECINOS_KANNEL_USERNAME,
             "password": settings.VECINOS_KANNEL_PASSWORD,
-            "from": settings.VECINOS_KANNEL_FROM,
+            "from": sender or self.senders()[0],
             "to": to,
             "text": body,
             "charset": "UTF-8",

@@ -28,7 +28,13 @@ class SignalGateway(Gateway):
     channels = frozenset({Channel.SIGNAL})
 
     def send(
-        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+        self,
+        *,
+        to: str,
+        body: str,
+        subject: str = "",
+        validity_seconds: int | None = None,
+        sender: str = "",
     ) -> Sent:
         payload = {"message": body, "number": settings.VECINOS_SIGNAL_NUMBER, "recipients": [to]}
         try:

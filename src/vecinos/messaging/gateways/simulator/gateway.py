@@ -14,6 +14,12 @@ class SimulatorGateway(Gateway):
     channels = frozenset({Channel.SMS, Channel.SIGNAL, Channel.VOICE})
 
     def send(
-        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+        self,
+        *,
+        to: str,
+        body: str,
+        subject: str = "",
+        validity_seconds: int | None = None,
+        sender: str = "",
     ) -> Sent:
         return Sent(provider_message_id=f"sim-{uuid.uuid4().hex}", delivered=True)

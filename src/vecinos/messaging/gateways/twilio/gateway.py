@@ -42,10 +42,19 @@ class TwilioGateway(Gateway):
     name = "twilio"
     channels = frozenset({Channel.SMS})
 
+    def senders(self) -> list[str]:
+        return list(settings.VECINOS_TWILIO_FROM)
+
     def send(
-        self, *, to: str, body: str, subject: str = "", validity_seconds: int | None = None
+        self,
+        *,
+        to: str,
+        body: str,
+        subject: str = "",
+        validity_seconds: int | None = None,
+        sender: str = "",
     ) -> Sent:
-        sender = settings.VECINOS_TWILIO_FROM
+        sender = sender or self.senders()[0]
         options: dict[str, object] = {
             "to": to,
             "body": body,
