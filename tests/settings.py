@@ -15,7 +15,8 @@ os.environ.setdefault(
     "VECINOS_FIELD_KEY",
     "dGVzdC1maWVsZC1rZXktbmV3ZXN0LTMyLWJ5dGVzISE=,dGVzdC1maWVsZC1rZXktb2xkZXItMzItYnl0ZXMhISE=",
 )
-os.environ.setdefault("VECINOS_DATA_DIR", tempfile.mkdtemp(prefix="vecinos-test-"))
+if "VECINOS_DATA_DIR" not in os.environ:  # subprocesses inherit the parent's folder
+    os.environ["VECINOS_DATA_DIR"] = tempfile.mkdtemp(prefix="vecinos-test-")
 # Texts go to the pretend phones unless a test points them at a loopback provider.
 os.environ.setdefault("VECINOS_PHONE_GATEWAYS", "simulator")
 

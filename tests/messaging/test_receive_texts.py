@@ -9,7 +9,7 @@ from django.utils import translation
 
 from vecinos.core.phones import InvalidPhoneNumberError
 from vecinos.messaging import inbound
-from vecinos.messaging.models import InboundMessage, OptOut, OutboundMessage
+from vecinos.messaging.models import AlertSubscription, InboundMessage, OptOut, OutboundMessage
 from vecinos.messaging.services import is_opted_out
 from vecinos.organizing.models import Person
 
@@ -97,6 +97,10 @@ def test_join_signs_up_for_an_area(django_capture_on_commit_callbacks: Any) -> N
     stored.refresh_from_db()
     assert stored.handled_as == "keyword.join"
     assert "90005" in replies()[-1].body
+    subscription = AlertSubscription.objects.get()
+    assert (subscription.address, subscription.area) == (NUMBER, "90005")
+    text_in("JOIN 90005", django_capture_on_commit_callbacks)
+    assert AlertSubscription.objects.count() == 1
 
 
 def test_unmatched_texts_get_at_most_three_automatic_answers_a_day(

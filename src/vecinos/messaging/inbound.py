@@ -158,6 +158,8 @@ def _answer_keyword(inbound: InboundMessage, keyword: Keyword) -> None:
             text = _("%(name)s: we will write to you in English.") % {"name": name}
             _reply(inbound, language, text)
         elif keyword.kind == "join":
+            services.do_subscribe(inbound.sender, keyword.argument, language)
+            services.do_opt_in(inbound.sender)  # joining again undoes an earlier STOP
             text = _(
                 "%(name)s: you are signed up for alerts for %(area)s. Text STOP to stop them."
             ) % {"name": name, "area": keyword.argument.upper()}

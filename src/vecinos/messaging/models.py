@@ -179,3 +179,24 @@ class SenderBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.tokens:.1f}"
+
+
+class AlertSubscription(models.Model):
+    """A number that texted JOIN with a ZIP code or neighborhood: it gets community alerts for that
+    area in its language. The hotline matches areas to zones when broad alerts go out."""
+
+    address = EncryptedTextField()
+    address_hash = KeyedHashField(source="address", purpose="phone", db_index=True)
+    area = models.CharField(max_length=60)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_hash", "area"], name="one_subscription_per_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription {self.area}"

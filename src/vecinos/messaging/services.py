@@ -13,7 +13,7 @@ from django.utils import timezone
 from vecinos.core.crypto import keyed_hash, keyed_hashes
 from vecinos.core.fields import hash_input
 from vecinos.messaging.choices import Channel, ConsentMethod, Priority
-from vecinos.messaging.models import Consent, OptOut, OutboundMessage
+from vecinos.messaging.models import AlertSubscription, Consent, OptOut, OutboundMessage
 from vecinos.messaging.text import MAX_SEGMENTS, clean, sms_cost
 
 if TYPE_CHECKING:
@@ -99,6 +99,20 @@ def do_opt_in(e164: str) -> bool:
     """Undo a STOP. Returns False if the number was not opted out."""
     deleted, _ = _opt_outs(e164).delete()
     return bool(deleted)
+
+
+def do_subscribe(e164: str, area: str, language: str) -> bool:
+    """Sign a number up for community alerts in ``area``. Returns False if it already was."""
+    area = area.strip().upper()[:60]
+    hashes = keyed_hashes(hash_input(e164, "phone"), "phone")
+    if AlertSubscription.objects.filter(address_hash__in=hashes, area=area).exists():
+        return False
+    try:
+        with transaction.atomic():
+            AlertSubscription.objects.create(address=e164, area=area, language=language)
+    except IntegrityError:
+        return False
+    return True
 
 
 def do_record_consent(
