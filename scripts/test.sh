@@ -9,8 +9,8 @@ bash scripts/ensure-packages.sh
 py=.venv/bin/python
 
 echo "== ruff"
-.venv/bin/ruff check src tests scripts
-.venv/bin/ruff format --check src tests scripts
+.venv/bin/ruff check src tests scripts benchmarks
+.venv/bin/ruff format --check src tests scripts benchmarks
 echo "== mypy"
 PYTHONPATH=. .venv/bin/mypy
 echo "== migrations"

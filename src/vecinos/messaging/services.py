@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -73,6 +74,51 @@ def queue_message(
         deadline=deadline,
         segments=segments,
     )
+
+
+def queue_broadcast(
+    *,
+    channel: str,
+    addresses: list[str],
+    body: str,
+    kind: str,
+    language: str = "en",
+    priority: int = Priority.BULK,
+    deadline: datetime | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Put one message per address in the outbox with bulk inserts. Call inside the transaction
+    of the event that causes the broadcast. Returns how many were queued.
+
+    Raises:
+        MessageTooLongError: an SMS longer than :data:`MAX_SEGMENTS` segments.
+    """
+    text = clean(body)
+    segments = sms_cost(text).segments if channel == Channel.SMS else 1
+    if segments > MAX_SEGMENTS:
+        raise MessageTooLongError(f"{segments} SMS segments; at most {MAX_SEGMENTS}")
+    now = timezone.now()
+    rows = (
+        OutboundMessage(
+            channel=channel,
+            address=address,
+            address_hash=address_hash(channel, address),
+            body=text,
+            language=language,
+            priority=priority,
+            kind=kind,
+            deadline=deadline,
+            segments=segments,
+            created_at=now,
+            not_before=now,
+        )
+        for address in addresses
+    )
+    queued = 0
+    while batch := list(islice(rows, batch_size)):
+        OutboundMessage.objects.bulk_create(batch)
+        queued += len(batch)
+    return queued
 
 
 def _opt_outs(e164: str) -> QuerySet[OptOut]:

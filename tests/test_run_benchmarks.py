@@ -1,0 +1,29 @@
+"""`vecinos bench` runs each benchmark in a throwaway database and ends with one line of JSON.
+Figures are not asserted: speed is measured by the benchmark, never timed in tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.processes import REPO
+
+
+def test_the_fanout_benchmark_runs_and_reports_every_figure_as_json() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "vecinos", "bench", "fanout", "--recipients", "40"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["sent"] == figures["provider_received"] == 40
+    for key in ("baseline_bulk_insert_rows_per_s", "enqueue_messages_per_s",
+                "enqueue_vs_bulk_insert", "send_messages_per_s"):  # fmt: skip
+        assert figures[key] > 0
