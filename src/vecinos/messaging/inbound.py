@@ -191,8 +191,8 @@ def _auto_reply(inbound: InboundMessage, language: str, text_for_language: str) 
 def _reply(
     inbound: InboundMessage, language: str, text: str, kind: str = "messaging.reply"
 ) -> None:
-    if kind != OPT_OUT_CONFIRMATION and services.is_opted_out(inbound.sender):
-        return
+    # Queued even to an opted-out number: the outbox records it as skipped, so every reply that
+    # was not sent has a row saying why.
     services.queue_message(
         channel=Channel.SIGNAL if inbound.gateway == "signal" else Channel.SMS,
         address=inbound.sender,

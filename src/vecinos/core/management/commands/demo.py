@@ -73,6 +73,8 @@ class Command(BaseCommand):
             "the current code for demo accounts; or run in another terminal:",
             "  .venv/bin/vecinos demo-otp",
             "",
+            f"Texts go to pretend phones: log in as coordinator and open {url}messages/simulator/",
+            "",
             "Press Ctrl-C to stop.",
             "",
         ]
