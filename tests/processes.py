@@ -28,7 +28,7 @@ def test_database_url() -> str:
         host = db["HOST"] or "127.0.0.1"
         port = db["PORT"] or 5432
         return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-    raise NotImplementedError(connection.vendor)
+    raise RuntimeError(f"the tests run on SQLite or PostgreSQL, not {connection.vendor}")
 
 
 def vecinos_env(**extra: str) -> dict[str, str]:
