@@ -200,3 +200,23 @@ class AlertSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"subscription {self.area}"
+
+
+class EarlyReceipt(models.Model):
+    """A delivery report that arrived before the worker recorded the provider's id for its message
+    (providers can answer faster than our own write). Applied when that id is recorded."""
+
+    gateway = models.CharField(max_length=32)
+    provider_message_id = models.CharField(max_length=128)
+    delivered = models.BooleanField()
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The worker looks up receipts for the id it has just recorded.
+            models.Index(fields=["gateway", "provider_message_id"], name="early_receipt_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.provider_message_id}"

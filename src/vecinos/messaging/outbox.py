@@ -21,6 +21,7 @@ from vecinos.messaging.choices import MessageStatus, SkipReason
 from vecinos.messaging.gateways import gateway_for
 from vecinos.messaging.gateways.base import PermanentError, TransientError
 from vecinos.messaging.models import OutboundMessage
+from vecinos.messaging.receipts import apply_early_receipts
 from vecinos.messaging.services import PHONE_CHANNELS, consent_refused, is_opted_out
 
 logger = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ def deliver(message_id: int, worker_id: str) -> str:
         logger.exception("gateway %s raised unexpectedly", gateway.name)
         return _retry(message, worker_id, f"unexpected {type(exc).__name__}", gateway=gateway.name)
     status = MessageStatus.DELIVERED if sent.delivered else MessageStatus.SENT
-    return _finish(
+    outcome = _finish(
         message,
         worker_id,
         status,
@@ -128,6 +129,8 @@ def deliver(message_id: int, worker_id: str) -> str:
         sent_at=now,
         delivered_at=now if sent.delivered else None,
     )
+    apply_early_receipts(gateway.name, sent.provider_message_id)
+    return outcome
 
 
 def backoff(attempt: int) -> timedelta:

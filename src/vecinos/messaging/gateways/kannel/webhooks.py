@@ -7,13 +7,11 @@ import hmac
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from vecinos.core.phones import InvalidPhoneNumberError
 from vecinos.messaging import inbound
-from vecinos.messaging.choices import MessageStatus
-from vecinos.messaging.models import OutboundMessage
+from vecinos.messaging.receipts import apply_receipt
 
 # Kannel's report types (the %d in dlr-url).
 DELIVERED, FAILED, SMSC_REJECTED = 1, 2, 16
@@ -59,15 +57,11 @@ def dlr(request: HttpRequest) -> HttpResponse:
         report = int(request.GET.get("status", ""))
     except ValueError:
         return plain("status must be a number", 400)
-    messages = OutboundMessage.objects.filter(
-        gateway="kannel", provider_message_id=request.GET.get("id", "")
-    )
+    reference = request.GET.get("id", "")
+    if not reference:
+        return plain("id is missing", 400)
     if report & DELIVERED:
-        messages.filter(status=MessageStatus.SENT).update(
-            status=MessageStatus.DELIVERED, delivered_at=timezone.now()
-        )
+        apply_receipt("kannel", reference, delivered=True)
     elif report & (FAILED | SMSC_REJECTED):
-        messages.filter(status__in=[MessageStatus.SENT, MessageStatus.DELIVERED]).update(
-            status=MessageStatus.FAILED, error=f"{report}: failed (delivery report)"
-        )
+        apply_receipt("kannel", reference, delivered=False, error=f"{report}: failed (report)")
     return plain("", 200)

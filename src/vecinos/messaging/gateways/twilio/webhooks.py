@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
@@ -13,8 +12,7 @@ from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[im
 
 from vecinos.core.phones import InvalidPhoneNumberError
 from vecinos.messaging import inbound
-from vecinos.messaging.choices import MessageStatus
-from vecinos.messaging.models import OutboundMessage
+from vecinos.messaging.receipts import apply_receipt
 
 FAILED_STATUSES = {"failed", "undelivered"}
 
@@ -63,14 +61,11 @@ def status(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("invalid signature")
     sid = request.POST.get("MessageSid", "")
     state = request.POST.get("MessageStatus", "")
-    messages = OutboundMessage.objects.filter(gateway="twilio", provider_message_id=sid)
+    if not sid:
+        return HttpResponse("MessageSid is missing", status=400, content_type="text/plain")
     if state == "delivered":
-        messages.filter(status=MessageStatus.SENT).update(
-            status=MessageStatus.DELIVERED, delivered_at=timezone.now()
-        )
+        apply_receipt("twilio", sid, delivered=True)
     elif state in FAILED_STATUSES:
         code = request.POST.get("ErrorCode", "")
-        messages.filter(status__in=[MessageStatus.SENT, MessageStatus.DELIVERED]).update(
-            status=MessageStatus.FAILED, error=f"{code}: {state} (delivery receipt)"
-        )
+        apply_receipt("twilio", sid, delivered=False, error=f"{code}: {state} (delivery receipt)")
     return HttpResponse(status=204)

@@ -1,0 +1,51 @@
+"""Delivery reports from every gateway, applied in one place."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from vecinos.messaging.choices import MessageStatus
+from vecinos.messaging.models import EarlyReceipt, OutboundMessage
+
+
+def apply_receipt(
+    gateway: str, provider_message_id: str, *, delivered: bool, error: str = ""
+) -> bool:
+    """Mark the message delivered or failed. A report for an id not recorded yet is kept and
+    applied by :func:`apply_early_receipts` once the worker records it. Returns True if applied."""
+    messages = OutboundMessage.objects.filter(
+        gateway=gateway, provider_message_id=provider_message_id
+    )
+    if delivered:
+        moved = messages.filter(status=MessageStatus.SENT).update(
+            status=MessageStatus.DELIVERED, delivered_at=timezone.now()
+        )
+    else:
+        moved = messages.filter(status__in=[MessageStatus.SENT, MessageStatus.DELIVERED]).update(
+            status=MessageStatus.FAILED, error=error
+        )
+    if moved or messages.exists():
+        return bool(moved)
+    EarlyReceipt.objects.create(
+        gateway=gateway,
+        provider_message_id=provider_message_id[:128],
+        delivered=delivered,
+        error=error,
+    )
+    return False
+
+
+def apply_early_receipts(gateway: str, provider_message_id: str) -> None:
+    """Apply reports that arrived before ``provider_message_id`` was recorded on its message."""
+    with transaction.atomic():
+        early = list(
+            EarlyReceipt.objects.select_for_update()
+            .filter(gateway=gateway, provider_message_id=provider_message_id)
+            .order_by("id")
+        )
+        for receipt in early:
+            apply_receipt(
+                gateway, provider_message_id, delivered=receipt.delivered, error=receipt.error
+            )
+        EarlyReceipt.objects.filter(id__in=[r.id for r in early]).delete()
