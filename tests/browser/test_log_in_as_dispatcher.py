@@ -90,8 +90,10 @@ def test_a_dispatcher_logs_in_with_a_code_and_sees_the_dashboard_in_three_langua
         ),
     )
 
-    page.goto(f"{server}/")
+    login = page.goto(f"{server}/")
     assert page.url.startswith(f"{server}/login/")
+    # The checks for CSP errors below mean something only if the policy is really sent.
+    assert "script-src 'self'" in login.headers["content-security-policy"]
     check_page(page, "login")
     page.screenshot(path=artifacts / "login-en.png", full_page=True)
 
@@ -104,17 +106,20 @@ def test_a_dispatcher_logs_in_with_a_code_and_sees_the_dashboard_in_three_langua
 
     code = in_thread(lambda: totp_code(TOTPDevice.objects.get(user=dispatcher)))
     page.get_by_label("6-digit code from your authenticator app").fill(code)
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_response(f"{server}/") as landed:
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{server}/")
 
     shown = "en"
     for language in ("en", "es", "ko"):
         if language != shown:
             page.get_by_label(translation_of("Language", shown)).select_option(language)
-            page.get_by_role("button", name=translation_of("Change", shown)).click()
+            with page.expect_response(f"{server}/") as landed:
+                page.get_by_role("button", name=translation_of("Change", shown)).click()
             page.wait_for_load_state()
             shown = language
         assert page.get_attribute("html", "lang") == language
+        assert landed.value.headers["content-language"] == language
         heading = page.get_by_role("heading", name=translation_of("Dispatch", language))
         assert heading.is_visible()
         responders = page.locator(".stats div").first
