@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -42,7 +43,9 @@ LABELS = {
     USER_LOGGED_IN: _("Logged in"),
     USER_LOGIN_LOCKED: _("Login locked after failed attempts"),
     USER_UNLOCKED: _("Unlocked an account's login"),
-    USER_TWO_FACTOR_ENABLED: _("Set up two-factor login"),
+    # A context of its own: the same words are also the title of the set-up page, and languages
+    # that tell "did" from "do" need the past tense here.
+    USER_TWO_FACTOR_ENABLED: pgettext_lazy("audit log entry", "Set up two-factor login"),
     USER_TWO_FACTOR_RESET: _("Reset an account's two-factor login"),
     AUDIT_LOG_VIEWED: _("Viewed the audit log"),
     KEYS_ROTATED: _("Re-encrypted stored data with the newest key"),
