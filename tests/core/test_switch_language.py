@@ -62,3 +62,12 @@ def test_an_unknown_language_is_ignored(member: User, logged_in: Callable[[User]
 def test_the_switcher_never_redirects_off_site(client: Client, db: None) -> None:
     response = client.post("/language/", {"language": "es", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ko"])
+def test_the_switcher_names_each_language_in_itself(
+    language: str, client: Client, db: None
+) -> None:
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for name in ("English", "Español", "한국어"):
+        assert f">{name}</option>" in html
