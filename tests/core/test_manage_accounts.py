@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.conftest import PASSWORD
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import AuditEvent, User
@@ -38,11 +39,19 @@ def test_a_weak_password_or_taken_username_is_refused(
     coordinator: User, member: User, logged_in: Callable[[User], Client]
 ) -> None:
     client = logged_in(coordinator)
-    weak = client.post(
-        "/accounts/new/",
-        {"username": "x", "display_name": "X", "preferred_language": "en", "password": "12345"},
-    )
-    assert weak.context["form"].errors["password"]
+    for password in ("12345", "password123", "4815162342", "newperson1"):
+        weak = client.post(
+            "/accounts/new/",
+            {
+                "username": "newperson",
+                "display_name": "X",
+                "preferred_language": "en",
+                "roles": [Role.MEMBER],
+                "password": password,
+            },
+        )
+        assert weak.status_code == 200
+        assert weak.context["form"].errors["password"], password
     taken = client.post(
         "/accounts/new/",
         {
@@ -54,6 +63,7 @@ def test_a_weak_password_or_taken_username_is_refused(
     )
     assert taken.context["form"].errors["username"]
     assert User.objects.count() == 2
+    assert not AuditEvent.objects.filter(action=audit.USER_CREATED).exists()
 
 
 def test_roles_change_and_the_change_is_recorded(
@@ -72,9 +82,10 @@ def test_a_lost_phone_is_reset_and_set_up_again_at_next_login(
 ) -> None:
     logged_in(coordinator).post(f"/accounts/{dispatcher.id}/", {"action": "reset_two_factor"})
     assert not TOTPDevice.objects.filter(user=dispatcher).exists()
-    assert AuditEvent.objects.filter(action=audit.USER_TWO_FACTOR_RESET).exists()
+    event = AuditEvent.objects.get(action=audit.USER_TWO_FACTOR_RESET)
+    assert (event.actor, event.target_id) == (coordinator, str(dispatcher.id))
     other = Client()
-    other.post("/login/", {"username": "dispatcher", "password": "a-long-test-password-1"})
+    other.post("/login/", {"username": "dispatcher", "password": PASSWORD})
     assert other.get("/")["Location"].startswith("/account/two-factor/")
 
 
@@ -82,25 +93,44 @@ def test_deactivating_keeps_the_account_and_its_history(
     coordinator: User, member: User, logged_in: Callable[[User], Client]
 ) -> None:
     client = logged_in(coordinator)
+    member_client = logged_in(member)
     client.post(f"/accounts/{member.id}/", {"action": "deactivate"})
     member.refresh_from_db()
     assert not member.is_active
+    # An open session ends with the deactivation, and the password no longer works.
+    assert member_client.get("/")["Location"].startswith("/login/")
+    response = Client().post("/login/", {"username": "member", "password": PASSWORD})
+    assert response.status_code == 200
     client.post(f"/accounts/{member.id}/", {"action": "reactivate"})
     member.refresh_from_db()
     assert member.is_active
-    assert AuditEvent.objects.filter(action=audit.USER_DEACTIVATED).count() == 1
-    assert AuditEvent.objects.filter(action=audit.USER_REACTIVATED).count() == 1
+    changes = AuditEvent.objects.filter(
+        action__in=[audit.USER_DEACTIVATED, audit.USER_REACTIVATED]
+    ).order_by("id")
+    assert [(e.action, e.actor, e.target_id) for e in changes] == [
+        (audit.USER_DEACTIVATED, coordinator, str(member.id)),
+        (audit.USER_REACTIVATED, coordinator, str(member.id)),
+    ]
 
 
 def test_a_coordinator_cannot_lock_themselves_out(
     coordinator: User, logged_in: Callable[[User], Client]
 ) -> None:
     client = logged_in(coordinator)
-    client.post(f"/accounts/{coordinator.id}/", {"action": "deactivate"})
-    client.post(f"/accounts/{coordinator.id}/", {"action": "roles", "roles": [Role.MEMBER]})
+    before = AuditEvent.objects.count()
+    for action in ({"action": "deactivate"}, {"action": "roles", "roles": [Role.MEMBER]}):
+        response = client.post(f"/accounts/{coordinator.id}/", action, follow=True)
+        assert "You cannot do that to your own account." in response.content.decode()
     coordinator = User.objects.get(id=coordinator.id)
     assert coordinator.is_active
-    assert Role.COORDINATOR in coordinator.roles
+    assert coordinator.roles == {Role.COORDINATOR}
+    assert AuditEvent.objects.count() == before
+    # Adding a role to oneself is fine; only dropping the coordinator role is refused.
+    client.post(
+        f"/accounts/{coordinator.id}/",
+        {"action": "roles", "roles": [Role.COORDINATOR, Role.DISPATCHER]},
+    )
+    assert User.objects.get(id=coordinator.id).roles == {Role.COORDINATOR, Role.DISPATCHER}
 
 
 def test_an_unknown_action_changes_nothing(

@@ -13,6 +13,7 @@ from vecinos.core.choices import Role
 from vecinos.core.demo import NotADemoAccountError, current_code
 from vecinos.core.management.commands.demo import populate_all
 from vecinos.core.models import RoleAssignment, User
+from vecinos.core.phones import normalize_phone
 from vecinos.organizing.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -35,25 +36,47 @@ def test_every_demo_number_is_in_the_block_reserved_for_fiction() -> None:
     phones = [p.phone for p in Person.objects.all() if p.phone]
     assert len(phones) >= 200
     assert len(set(phones)) == len(phones)
-    assert all(re.fullmatch(r"\+1(213|323|818)55501\d\d", phone) for phone in phones)
+    for phone in phones:
+        assert re.fullmatch(r"\+1(213|323|818)55501\d\d", phone), phone
+        assert normalize_phone(phone) == phone
 
 
 def test_demo_codes_are_shown_only_in_demo_mode_and_only_for_demo_accounts(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     populate_all()
+    real = User.objects.create_user("real", "a-long-test-password-1", display_name="Real")
+    RoleAssignment.objects.create(user=real, role=Role.DISPATCHER)
+    device = TOTPDevice.objects.create(user=real, name="phone", confirmed=True)
     with override_settings(DEMO=True):
         call_command("demo_otp")
-    lines = capsys.readouterr().out.split("\n")
-    assert any(re.fullmatch(r"dispatcher\s+\d{6}", line) for line in lines)
+    lines = [line for line in capsys.readouterr().out.split("\n") if line]
+    shown = {line.split()[0] for line in lines}
+    assert "dispatcher" in shown
+    assert all(re.fullmatch(r"\S+\s+\d{6}", line) for line in lines)
+    demo_accounts = set(
+        TOTPDevice.objects.filter(confirmed=True, user__is_demo=True).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert shown == demo_accounts
+    assert "real" not in shown
 
+    with override_settings(DEMO=True), pytest.raises(CommandError):
+        call_command("demo_otp", "real")
     with override_settings(DEMO=False), pytest.raises(CommandError):
         call_command("demo_otp")
+    assert capsys.readouterr().out == ""
 
-    real = User.objects.create_user("real", "a-long-test-password-1", display_name="Real")
-    device = TOTPDevice.objects.create(user=real, name="phone", confirmed=True)
     with override_settings(DEMO=True), pytest.raises(NotADemoAccountError):
         current_code(real, device)
+    demo_device = TOTPDevice.objects.filter(user__username="dispatcher").get()
+    with override_settings(DEMO=False), pytest.raises(NotADemoAccountError):
+        current_code(demo_device.user, demo_device)
+    with override_settings(DEMO=True):
+        assert re.fullmatch(r"\d{6}", current_code(demo_device.user, demo_device))
+        with pytest.raises(NotADemoAccountError):
+            current_code(demo_device.user, device)  # someone else's device
 
 
 def test_the_demo_refuses_a_database_with_real_accounts() -> None:

@@ -101,7 +101,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     )
     result = run(["-m", "vecinos", "check", "--deploy", "--fail-level", "WARNING"], production)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "?: (" not in result.stdout + result.stderr
 
 
 def test_check_deploy_warns_about_plain_http(tmp_path: Path) -> None:

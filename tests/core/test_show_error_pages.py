@@ -7,13 +7,15 @@ from collections.abc import Callable
 from django.test import Client
 from django.utils import translation
 
+from tests.conftest import MakeAccount
+from vecinos.core.choices import Role
 from vecinos.core.models import User
 
 
 def test_a_refusal_says_why_in_the_persons_language(
-    make_account: Callable[..., User], logged_in: Callable[[User], Client]
+    make_account: MakeAccount, logged_in: Callable[[User], Client]
 ) -> None:
-    member = make_account("miembro", "member", language="es")
+    member = make_account("miembro", Role.MEMBER, language="es")
     response = logged_in(member).get("/audit/")
     assert response.status_code == 403
     with translation.override("es"):

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from tests.conftest import PASSWORD
 from vecinos.core.models import User
 
 
@@ -33,20 +34,27 @@ def test_an_anonymous_choice_is_kept_in_a_cookie(client: Client, db: None) -> No
     response = client.post("/language/", {"language": "ko", "next": "/login/"})
     assert response["Location"] == "/login/"
     assert client.cookies["django_language"].value == "ko"
-    assert html_lang(client.get("/login/")) == "ko"
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="es")
+    assert page["Content-Language"] == "ko"
+    assert html_lang(page) == "ko"
 
 
 def test_a_members_choice_is_saved_and_wins_over_the_browser(
     member: User, logged_in: Callable[[User], Client]
 ) -> None:
     client = logged_in(member)
-    client.post("/language/", {"language": "es", "next": "/"})
+    response = client.post("/language/", {"language": "es", "next": "/account/"})
+    assert response["Location"] == "/account/"
     member.refresh_from_db()
     assert member.preferred_language == "es"
+    page = client.get("/account/")
+    assert page["Content-Language"] == "es"
+    assert html_lang(page) == "es"
 
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
-    client.post("/login/", {"username": "member", "password": "a-long-test-password-1"})
+    client.post("/login/", {"username": "member", "password": PASSWORD})
     response = client.get("/")
+    assert response["Content-Language"] == "es"
     assert html_lang(response) == "es"
     with translation.override("es"):
         assert translation.gettext("What you can do here") in response.content.decode()

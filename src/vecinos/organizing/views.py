@@ -23,8 +23,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = people_for(user)
     if form.is_valid():
         if form.cleaned_data["phone"]:
-            people = find_people_by_phone(user, form.cleaned_data["phone"]).select_related(
-                "account"
+            people = (
+                find_people_by_phone(user, form.cleaned_data["phone"])
+                .select_related("account")
+                .prefetch_related("account__role_assignments")
             )
         elif form.cleaned_data["name"]:
             people = people_for(user, name=form.cleaned_data["name"])

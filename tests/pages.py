@@ -1,0 +1,54 @@
+"""Every page the project routes, found from the URL resolver: a new page is tested by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from vecinos.core.models import User
+from vecinos.core.permissions import Capability
+from vecinos.organizing.models import Person
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # "namespace:name"
+    pattern: URLPattern
+
+    @property
+    def required_capability(self) -> Capability | None:
+        """What ``permissions.requires`` declared for the view (tests/test_project_rules.py
+        checks that every page declares it)."""
+        return getattr(self.pattern.callback, "required_capability", None)
+
+    def url(self, person: Person, account: User) -> str:
+        """The page's address; pages about one record point at ``person`` or ``account``."""
+        kwargs: dict[str, int] = {}
+        converters = self.pattern.pattern.converters
+        for parameter in converters:
+            if parameter == "person_id":
+                kwargs[parameter] = person.pk
+            elif parameter == "account_id":
+                kwargs[parameter] = account.pk
+            else:
+                raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
+        return reverse(self.name, kwargs=kwargs)
+
+
+def all_pages() -> list[Page]:
+    """Every named page for people. Webhooks answer providers, not people: their signature checks
+    are tested with each gateway."""
+    found: list[Page] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif not pattern.callback.__module__.endswith(".webhooks"):
+                assert pattern.name, f"unnamed page {pattern.pattern}"
+                found.append(Page(f"{namespace}:{pattern.name}", pattern))
+
+    walk(get_resolver().url_patterns, "")
+    assert found
+    return found
