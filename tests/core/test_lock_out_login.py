@@ -81,3 +81,16 @@ def test_only_a_coordinator_may_unlock(
     assert response.status_code == 403
     assert_locked_out(Client(), "member")
     assert not AuditEvent.objects.filter(action=audit.USER_UNLOCKED).exists()
+
+
+def test_a_lockout_is_written_to_the_audit_log_without_the_address(
+    member: User, client: Client
+) -> None:
+    from vecinos.core.models import AuditEvent
+
+    fail(client, "member", 5)
+    client.post("/login/", {"username": "member", "password": PASSWORD})
+    event = AuditEvent.objects.filter(action="core.user.login_locked").first()
+    assert event is not None
+    assert (event.actor, event.target_id) == (None, str(member.id))
+    assert "127.0.0.1" not in str(event.detail)

@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from vecinos.core import checks  # noqa: F401  # registers the deployment checks
+        from vecinos.core import checks, receivers  # noqa: F401  # checks and signal receivers

@@ -37,6 +37,19 @@ def alert_deadline() -> datetime:
     return timezone.now() + timedelta(minutes=settings.VECINOS_ALERT_VALIDITY_MINUTES)
 
 
+def checked_body(channel: str, body: str) -> tuple[str, int]:
+    """The cleaned text and its SMS segments (1 off SMS).
+
+    Raises:
+        MessageTooLongError: an SMS longer than :data:`MAX_SEGMENTS` segments.
+    """
+    text = clean(body)
+    segments = sms_cost(text).segments if channel == Channel.SMS else 1
+    if segments > MAX_SEGMENTS:
+        raise MessageTooLongError(f"{segments} SMS segments; at most {MAX_SEGMENTS}")
+    return text, segments
+
+
 def queue_message(
     *,
     channel: str,
@@ -57,10 +70,7 @@ def queue_message(
     Raises:
         MessageTooLongError: an SMS longer than :data:`MAX_SEGMENTS` segments.
     """
-    text = clean(body)
-    segments = sms_cost(text).segments if channel == Channel.SMS else 1
-    if segments > MAX_SEGMENTS:
-        raise MessageTooLongError(f"{segments} SMS segments; at most {MAX_SEGMENTS}")
+    text, segments = checked_body(channel, body)
     return OutboundMessage.objects.create(
         channel=channel,
         address=address,
@@ -93,10 +103,7 @@ def queue_broadcast(
     Raises:
         MessageTooLongError: an SMS longer than :data:`MAX_SEGMENTS` segments.
     """
-    text = clean(body)
-    segments = sms_cost(text).segments if channel == Channel.SMS else 1
-    if segments > MAX_SEGMENTS:
-        raise MessageTooLongError(f"{segments} SMS segments; at most {MAX_SEGMENTS}")
+    text, segments = checked_body(channel, body)
     now = timezone.now()
     rows = (
         OutboundMessage(
