@@ -167,23 +167,34 @@ VECINOS_SIGNAL_NUMBER = env_str(
 )
 
 
-def _sender_rates(items: list[str]) -> dict[str, int]:
+def _sender_rates(name: str, items: list[str], minimum: int = 1) -> dict[str, int]:
     rates = {}
     for item in items:
         sender, _, rate = item.partition("=")
-        if not sender.strip() or not rate.strip().isdigit() or int(rate) < 1:
-            raise ImproperlyConfigured(f"VECINOS_SENDER_RATES: {item!r} is not NUMBER=PER_MINUTE")
+        if not sender.strip() or not rate.strip().isdigit() or int(rate) < minimum:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not NUMBER=COUNT")
         rates[sender.strip()] = int(rate)
     return rates
 
 
 VECINOS_SENDER_RATES = _sender_rates(
+    "VECINOS_SENDER_RATES",
     env_list(
         "VECINOS_SENDER_RATES",
         [],
         "Segments per minute per sender number, e.g. +12135550100=60,+18005550100=180; "
         "defaults: long code 60, toll-free 180, short code or messaging service 6000.",
-    )
+    ),
+)
+VECINOS_SENDER_DAILY_LIMITS = _sender_rates(
+    "VECINOS_SENDER_DAILY_LIMITS",
+    env_list(
+        "VECINOS_SENDER_DAILY_LIMITS",
+        [],
+        "Segments per day per sender number, e.g. +12135550100=2000 (0: no daily limit); "
+        "defaults: long code (10DLC) 6000, toll-free and short code none.",
+    ),
+    minimum=0,
 )
 VECINOS_SMTP_HOST = env_str("VECINOS_SMTP_HOST", "", "SMTP server for e-mail; empty: no e-mail.")
 VECINOS_SMTP_PORT = env_int("VECINOS_SMTP_PORT", 587, "SMTP port.", minimum=1)

@@ -3,6 +3,10 @@
 Defaults follow what US carriers allow (docs/field/limits-and-threats.md): a 10DLC long code about
 1 segment per second, toll-free 3, a short code 100; a Twilio messaging service (MG…) paces its own
 pool, so it gets the short-code rate. VECINOS_SENDER_RATES overrides per number.
+
+Carriers also cap 10DLC traffic per day (T-Mobile: 2,000 segments a day for the lowest brand tier,
+about a third of all recipients), so a long code defaults to 6,000 segments a day;
+VECINOS_SENDER_DAILY_LIMITS overrides per number, 0 meaning no daily limit.
 """
 
 from __future__ import annotations
@@ -20,16 +24,33 @@ from vecinos.messaging.text import MAX_SEGMENTS
 TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
 
 
+LONG_CODE_DAILY_LIMIT = 6000
+
+
+def is_short_code(sender: str) -> bool:
+    return sender.startswith("MG") or (sender.isdigit() and len(sender) <= 6)
+
+
 def per_minute(sender: str) -> int:
     """Segments per minute allowed for ``sender``."""
     override = settings.VECINOS_SENDER_RATES.get(sender)
     if override:
         return override
-    if sender.startswith("MG") or (sender.isdigit() and len(sender) <= 6):
+    if is_short_code(sender):
         return 6000
     if sender.startswith(TOLL_FREE_PREFIXES):
         return 180
     return 60
+
+
+def per_day(sender: str) -> int | None:
+    """Segments per day allowed for ``sender``, or None when no daily limit applies."""
+    override = settings.VECINOS_SENDER_DAILY_LIMITS.get(sender)
+    if override is not None:
+        return override or None
+    if is_short_code(sender) or sender.startswith(TOLL_FREE_PREFIXES):
+        return None
+    return LONG_CODE_DAILY_LIMIT
 
 
 @dataclass(frozen=True)
