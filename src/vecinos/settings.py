@@ -218,6 +218,31 @@ VECINOS_AUTO_REPLIES_PER_DAY = env_int(
 VECINOS_OUTBOX_CONCURRENCY = env_int(
     "VECINOS_OUTBOX_CONCURRENCY", 8, "Messages one worker hands to providers at once.", minimum=1
 )
+VECINOS_FAILOVER_AFTER_ERRORS = env_int(
+    "VECINOS_FAILOVER_AFTER_ERRORS",
+    5,
+    "Failures in a row after which a gateway is set aside and sending fails over to the next.",
+    minimum=1,
+)
+VECINOS_FAILOVER_MINUTES = env_int(
+    "VECINOS_FAILOVER_MINUTES",
+    10,
+    "How long a failing or slow gateway is set aside before it is tried again.",
+    minimum=1,
+)
+VECINOS_SLOW_AFTER_MINUTES = env_int(
+    "VECINOS_SLOW_AFTER_MINUTES",
+    5,
+    "Minutes after handing a broadcast's messages to a gateway at which their delivery is judged.",
+    minimum=1,
+)
+VECINOS_SLOW_UNDELIVERED_PERCENT = env_int(
+    "VECINOS_SLOW_UNDELIVERED_PERCENT",
+    10,
+    "Share of a broadcast still undelivered after VECINOS_SLOW_AFTER_MINUTES that makes its "
+    "gateway count as slow (coordinators are warned and sending fails over).",
+    minimum=1,
+)
 VECINOS_OUTBOX_LEASE_SECONDS = env_int(
     "VECINOS_OUTBOX_LEASE_SECONDS",
     120,

@@ -15,5 +15,6 @@ def vecinos(request: HttpRequest) -> dict[str, Any]:
     return {
         "can": {capability.name: capability in granted for capability in Capability},
         "demo_mode": settings.DEMO,
-        "simulator_on": "simulator" in settings.VECINOS_PHONE_GATEWAYS,
+        # Only the demo's pretend phones: a real network never configures the simulator.
+        "simulator_on": settings.DEMO or "simulator" in settings.VECINOS_PHONE_GATEWAYS,
     }

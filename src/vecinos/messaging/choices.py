@@ -76,3 +76,8 @@ class SkipReason(models.TextChoices):
     OPTED_OUT = "opted_out", _("The person opted out")
     NO_CONSENT = "no_consent", _("No consent for this channel")
     NO_GATEWAY = "no_gateway", _("No gateway for this channel")
+
+
+class GatewayProblemKind(models.TextChoices):
+    FAILING = "failing", _("Failing")
+    SLOW = "slow", _("Too slow to deliver")

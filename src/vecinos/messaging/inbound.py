@@ -207,13 +207,15 @@ def _reply(
 def poll_signal() -> int:
     """Fetch texts waiting at signal-cli and receive each; returns how many were new. Does nothing
     unless the Signal gateway is configured."""
+    from vecinos.messaging.gateways import config
     from vecinos.messaging.gateways.base import TransientError
     from vecinos.messaging.gateways.signal.gateway import SignalGateway
 
-    if "signal" not in settings.VECINOS_PHONE_GATEWAYS or not settings.VECINOS_SIGNAL_NUMBER:
+    signal = config.load().get("signal")
+    if signal is None or not signal.option("number"):
         return 0
     try:
-        texts = SignalGateway().receive()
+        texts = SignalGateway(signal).receive()
     except TransientError as exc:
         logger.warning("Signal receive failed: %s", exc)
         return 0

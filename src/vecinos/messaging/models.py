@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,7 @@ from vecinos.core.fields import EncryptedTextField, KeyedHashField
 from vecinos.messaging.choices import (
     Channel,
     ConsentMethod,
+    GatewayProblemKind,
     MessageStatus,
     Priority,
     SkipReason,
@@ -220,3 +223,87 @@ class EarlyReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.provider_message_id}"
+
+
+class GatewaySetup(models.Model):
+    """A gateway as a coordinator configured it on the gateways page: its place in the failover
+    order, its options and its secrets (sealed). Once any row exists, these replace the gateway
+    settings from the environment, so there is one source of truth at a time."""
+
+    name = models.CharField(max_length=16, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    enabled = models.BooleanField(default=True)
+    options = models.JSONField(default=dict, blank=True)
+    # JSON of the gateway's secrets (auth token, passwords), sealed like phone numbers.
+    secrets = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SenderNumber(models.Model):
+    """A number (or messaging service) a gateway sends from, with its pace when it differs from
+    the default for its kind of number."""
+
+    gateway = models.ForeignKey(GatewaySetup, on_delete=models.CASCADE, related_name="numbers")
+    number = models.CharField(max_length=64)
+    per_minute = models.PositiveIntegerField(null=True, blank=True)
+    per_day = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "number"], name="one_sender_per_gateway")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class GatewayHealth(models.Model):
+    """How a gateway is doing, shared by every worker: after repeated failures, or when it is too
+    slow to deliver, it is set aside until ``down_until`` and sending fails over to the next one."""
+
+    name = models.CharField(max_length=16, unique=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Transient failures in a row.")
+    last_error = models.TextField(blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    down_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.failures}"
+
+    def is_down(self, now: datetime) -> bool:
+        return self.down_until is not None and self.down_until > now
+
+
+class GatewayProblem(models.Model):
+    """A gateway that failed or was too slow, shown to coordinators until it is resolved (they are
+    also told by text or e-mail when it starts)."""
+
+    gateway = models.CharField(max_length=16)
+    kind = models.CharField(max_length=8, choices=GatewayProblemKind.choices)
+    detail = models.TextField(blank=True)
+    failed_over_to = models.CharField(max_length=16, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Banners on coordinators' pages: problems still open.
+            models.Index(
+                fields=["started_at"],
+                name="gateway_problem_open_idx",
+                condition=Q(resolved_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.kind}"

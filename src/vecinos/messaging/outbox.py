@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from vecinos.messaging import rates
+from vecinos.messaging import health, rates
 from vecinos.messaging.choices import MessageStatus, SkipReason
 from vecinos.messaging.gateways import gateway_for
 from vecinos.messaging.gateways.base import PermanentError, TransientError
@@ -114,10 +114,14 @@ def deliver(message_id: int, worker_id: str) -> str:
             message, worker_id, MessageStatus.FAILED, error=str(exc), gateway=gateway.name
         )
     except TransientError as exc:
+        health.record_failure(gateway.name, str(exc), message.channel)
         return _retry(message, worker_id, str(exc), gateway=gateway.name)
     except Exception as exc:  # a bug in an adapter: bounded retries, and the error kept on the row
         logger.exception("gateway %s raised unexpectedly", gateway.name)
-        return _retry(message, worker_id, f"unexpected {type(exc).__name__}", gateway=gateway.name)
+        error = f"unexpected {type(exc).__name__}"
+        health.record_failure(gateway.name, error, message.channel)
+        return _retry(message, worker_id, error, gateway=gateway.name)
+    health.record_success(gateway.name)
     status = MessageStatus.DELIVERED if sent.delivered else MessageStatus.SENT
     outcome = _finish(
         message,

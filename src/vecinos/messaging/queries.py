@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.http import Http404
 
 from vecinos.core.permissions import Capability, check
 from vecinos.messaging.choices import Channel
+from vecinos.messaging.gateways import config
 from vecinos.messaging.models import InboundMessage, OutboundMessage
 from vecinos.messaging.services import address_hash
 from vecinos.organizing.models import Person
@@ -43,7 +43,7 @@ def check_simulator(user: User) -> None:
     PermissionDenied: not a coordinator.
     Http404: this server does not send through the simulator."""
     check(user, Capability.USE_PHONE_SIMULATOR)
-    if "simulator" not in settings.VECINOS_PHONE_GATEWAYS:
+    if config.load().get("simulator") is None:
         raise Http404
 
 

@@ -1,10 +1,13 @@
-"""Gateways by name, and which one carries each channel (the first configured that can)."""
+"""Gateways by name, and which one carries each channel: the first in the configured order that
+can and is not set aside as failing or slow (see :mod:`vecinos.messaging.health`)."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from datetime import datetime
 
-from vecinos.messaging.choices import Channel
+from django.utils import timezone
+
+from vecinos.messaging.gateways import config
 from vecinos.messaging.gateways.base import Gateway
 from vecinos.messaging.gateways.email.gateway import EmailGateway
 from vecinos.messaging.gateways.kannel.gateway import KannelGateway
@@ -21,18 +24,28 @@ GATEWAYS: dict[str, type[Gateway]] = {
 }
 
 
-def configured_gateways(channel: str) -> list[str]:
+def configured_gateways(channel: str, setup: config.Setup | None = None) -> list[str]:
     """Names of the gateways for ``channel``, in failover order."""
-    if channel == Channel.EMAIL:
-        return ["email"] if settings.VECINOS_SMTP_HOST else []
-    return [
-        name
-        for name in settings.VECINOS_PHONE_GATEWAYS
-        if name in GATEWAYS and channel in GATEWAYS[name].channels
-    ]
+    setup = setup if setup is not None else config.load()
+    return [gateway.name for gateway in setup.for_channel(channel)]
 
 
-def gateway_for(channel: str) -> Gateway | None:
-    """A fresh instance of the first gateway configured for ``channel``, or None."""
-    names = configured_gateways(channel)
-    return GATEWAYS[names[0]]() if names else None
+def build(gateway: config.GatewayConfig) -> Gateway:
+    return GATEWAYS[gateway.name](gateway)
+
+
+def gateway_for(
+    channel: str, setup: config.Setup | None = None, now: datetime | None = None
+) -> Gateway | None:
+    """A fresh instance of the gateway that should carry ``channel`` now, or None when none is
+    configured. When every gateway for the channel is set aside, the first is tried anyway:
+    waiting for a failing gateway is no better than trying it."""
+    from vecinos.messaging.health import set_aside_names
+
+    setup = setup if setup is not None else config.load()
+    candidates = setup.for_channel(channel)
+    if not candidates:
+        return None
+    aside = set_aside_names(now or timezone.now())
+    chosen = next((g for g in candidates if g.name not in aside), candidates[0])
+    return build(chosen)

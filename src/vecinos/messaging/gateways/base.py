@@ -8,6 +8,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
+from vecinos.messaging.gateways.config import GatewayConfig
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -37,16 +39,21 @@ class PermanentError(GatewayError):
 
 
 class Gateway(ABC):
-    """Sends messages on some channels. Built per use from settings, never cached, so a changed
-    setting takes effect at once."""
+    """Sends messages on some channels. Built per use from the configuration in force, never
+    cached, so a changed setting takes effect at once."""
 
     name: ClassVar[str]
     channels: ClassVar[frozenset[str]]
+    # Whether the provider reports delivery later (then "sent" is not yet "delivered").
+    reports_delivery: ClassVar[bool] = True
+
+    def __init__(self, config: GatewayConfig | None = None) -> None:
+        self.config = config if config is not None else GatewayConfig(self.name)
 
     def senders(self) -> list[str]:
         """The numbers this gateway sends from, each paced by the outbox; empty when the
         provider needs no pacing from us (the simulator, e-mail)."""
-        return []
+        return [sender.number for sender in self.config.senders]
 
     @abstractmethod
     def send(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import smtplib
 import uuid
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from vecinos.messaging.choices import Channel
@@ -29,10 +28,17 @@ class EmailGateway(Gateway):
         email = EmailMessage(
             subject=subject or "Vecinos",
             body=body,
-            from_email=settings.VECINOS_EMAIL_FROM,
+            from_email=self.config.option("from_address"),
             to=[to],
             headers={"Message-ID": message_id},
-            connection=get_connection(fail_silently=False),
+            connection=get_connection(
+                fail_silently=False,
+                host=self.config.option("host"),
+                port=int(self.config.option("port") or 587),
+                username=self.config.option("user"),
+                password=self.config.option("password"),
+                use_tls=self.config.option("tls").lower() == "true",
+            ),
         )
         try:
             email.send()

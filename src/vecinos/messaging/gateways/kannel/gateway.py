@@ -22,9 +22,6 @@ class KannelGateway(Gateway):
     name = "kannel"
     channels = frozenset({Channel.SMS})
 
-    def senders(self) -> list[str]:
-        return list(settings.VECINOS_KANNEL_FROM)
-
     def send(
         self,
         *,
@@ -35,10 +32,10 @@ class KannelGateway(Gateway):
         sender: str = "",
     ) -> Sent:
         reference = uuid.uuid4().hex
-        dlr_query = urlencode({"secret": settings.VECINOS_KANNEL_SECRET, "id": reference})
+        dlr_query = urlencode({"secret": self.config.option("secret"), "id": reference})
         params: dict[str, str | int] = {
-            "username": settings.VECINOS_KANNEL_USERNAME,
-            "password": settings.VECINOS_KANNEL_PASSWORD,
+            "username": self.config.option("username"),
+            "password": self.config.option("password"),
             "from": sender or self.senders()[0],
             "to": to,
             "text": body,
@@ -53,7 +50,7 @@ class KannelGateway(Gateway):
             params["validity"] = max(1, validity_seconds // 60)
         try:
             response = requests.get(
-                settings.VECINOS_KANNEL_SENDSMS_URL, params=params, timeout=TIMEOUT_SECONDS
+                self.config.option("sendsms_url"), params=params, timeout=TIMEOUT_SECONDS
             )
         except requests.RequestException as exc:
             raise TransientError(f"Kannel could not be reached ({type(exc).__name__})") from None

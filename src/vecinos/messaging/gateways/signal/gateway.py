@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from django.conf import settings
 
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.gateways.base import Gateway, PermanentError, Sent, TransientError
@@ -27,6 +26,10 @@ class SignalGateway(Gateway):
     name = "signal"
     channels = frozenset({Channel.SIGNAL})
 
+    @property
+    def api(self) -> str:
+        return self.config.option("api").rstrip("/")
+
     def send(
         self,
         *,
@@ -36,11 +39,9 @@ class SignalGateway(Gateway):
         validity_seconds: int | None = None,
         sender: str = "",
     ) -> Sent:
-        payload = {"message": body, "number": settings.VECINOS_SIGNAL_NUMBER, "recipients": [to]}
+        payload = {"message": body, "number": self.config.option("number"), "recipients": [to]}
         try:
-            response = requests.post(
-                f"{settings.VECINOS_SIGNAL_API}/v2/send", json=payload, timeout=TIMEOUT_SECONDS
-            )
+            response = requests.post(f"{self.api}/v2/send", json=payload, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as exc:
             raise TransientError(f"Signal could not be reached ({type(exc).__name__})") from None
         if response.status_code in {200, 201}:
@@ -57,7 +58,7 @@ class SignalGateway(Gateway):
         Raises:
             TransientError: the API could not be reached or answered with an error.
         """
-        url = f"{settings.VECINOS_SIGNAL_API}/v1/receive/{settings.VECINOS_SIGNAL_NUMBER}"
+        url = f"{self.api}/v1/receive/{self.config.option('number')}"
         try:
             response = requests.get(url, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as exc:

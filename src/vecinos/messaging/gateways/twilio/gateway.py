@@ -11,6 +11,7 @@ from twilio.rest import Client  # type: ignore[import-untyped]
 
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.gateways.base import Gateway, PermanentError, Sent, TransientError
+from vecinos.messaging.gateways.config import GatewayConfig
 
 # Twilio error codes that no retry can fix (twilio.com/docs/api/errors).
 PERMANENT_CODES = frozenset(
@@ -28,22 +29,19 @@ MAX_VALIDITY_SECONDS = 14_400
 TIMEOUT_SECONDS = 15
 
 
-def client() -> Client:
+def client(config: GatewayConfig) -> Client:
     twilio = Client(
-        settings.VECINOS_TWILIO_ACCOUNT_SID,
-        settings.VECINOS_TWILIO_AUTH_TOKEN,
+        config.option("account_sid"),
+        config.option("auth_token"),
         http_client=TwilioHttpClient(timeout=TIMEOUT_SECONDS),
     )
-    twilio.api.base_url = settings.VECINOS_TWILIO_API_BASE
+    twilio.api.base_url = config.option("api_base").rstrip("/")
     return twilio
 
 
 class TwilioGateway(Gateway):
     name = "twilio"
     channels = frozenset({Channel.SMS})
-
-    def senders(self) -> list[str]:
-        return list(settings.VECINOS_TWILIO_FROM)
 
     def send(
         self,
@@ -65,7 +63,7 @@ class TwilioGateway(Gateway):
         if validity_seconds is not None:
             options["validity_period"] = max(1, min(validity_seconds, MAX_VALIDITY_SECONDS))
         try:
-            message = client().messages.create(**options)
+            message = client(self.config).messages.create(**options)
         except TwilioRestException as exc:
             code = str(exc.code or exc.status)
             if exc.status == 429 or exc.status >= 500:
