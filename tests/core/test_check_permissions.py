@@ -43,6 +43,8 @@ KNOWN_PAGES = {
     "organizing:person_detail",
     "organizing:person_edit",
     "messaging:simulator",
+    "messaging:gateway_list",
+    "messaging:gateway_edit",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -63,6 +65,9 @@ EXPLICIT = {
     ("organizing:person_create", "organizer"): 200,
     ("messaging:simulator", "coordinator"): 200,
     ("messaging:simulator", "organizer"): 403,
+    ("messaging:gateway_list", "coordinator"): 200,
+    ("messaging:gateway_list", "dispatcher"): 403,
+    ("messaging:gateway_edit", "organizer"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,

@@ -30,6 +30,9 @@ USER_TWO_FACTOR_ENABLED = "core.user.two_factor_enabled"
 USER_TWO_FACTOR_RESET = "core.user.two_factor_reset"
 AUDIT_LOG_VIEWED = "core.audit.viewed"
 KEYS_ROTATED = "core.keys.rotated"
+GATEWAY_CHANGED = "messaging.gateway.changed"
+GATEWAY_REMOVED = "messaging.gateway.removed"
+GATEWAY_PROBLEM_RESOLVED = "messaging.gateway.problem_resolved"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -49,6 +52,9 @@ LABELS = {
     USER_TWO_FACTOR_RESET: _("Reset an account's two-factor login"),
     AUDIT_LOG_VIEWED: _("Viewed the audit log"),
     KEYS_ROTATED: _("Re-encrypted stored data with the newest key"),
+    GATEWAY_CHANGED: _("Changed a gateway's settings"),
+    GATEWAY_REMOVED: _("Removed a gateway"),
+    GATEWAY_PROBLEM_RESOLVED: _("Marked a gateway problem as resolved"),
 }
 
 

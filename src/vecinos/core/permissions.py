@@ -31,6 +31,7 @@ class Capability(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_PHONE_SIMULATOR = "use_phone_simulator"
+    MANAGE_GATEWAYS = "manage_gateways"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

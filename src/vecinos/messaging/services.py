@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -11,10 +12,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from vecinos.core import audit
 from vecinos.core.crypto import keyed_hash, keyed_hashes
 from vecinos.core.fields import hash_input
 from vecinos.messaging.choices import Channel, ConsentMethod, Priority
-from vecinos.messaging.models import AlertSubscription, Consent, OptOut, OutboundMessage
+from vecinos.messaging.gateways import config as gateway_config
+from vecinos.messaging.gateways.config import SenderPace, unseal
+from vecinos.messaging.models import (
+    AlertSubscription,
+    Consent,
+    GatewayHealth,
+    GatewayProblem,
+    GatewaySetup,
+    OptOut,
+    OutboundMessage,
+    SenderNumber,
+)
 from vecinos.messaging.text import MAX_SEGMENTS, clean, sms_cost
 
 if TYPE_CHECKING:
@@ -189,3 +202,110 @@ def consent_refused(person: Person | None, channel: str) -> bool:
         return False
     latest = Consent.objects.filter(person=person, channel=channel).order_by("-at", "-id").first()
     return latest is not None and not latest.granted
+
+
+def do_save_gateway(
+    user: User,
+    name: str,
+    *,
+    enabled: bool,
+    options: dict[str, str],
+    secrets: dict[str, str],
+    senders: list[SenderPace] | None = None,
+) -> GatewaySetup:
+    """Create or change one gateway on the gateways page. Secrets not given are kept; the audit
+    entry names what changed, never a value. Saving the first row makes the page the source of
+    all gateway settings (see gateways.config)."""
+    with transaction.atomic():
+        # The first save on the page copies the environment's gateways, so none is dropped.
+        do_import_gateways(user)
+        setup = GatewaySetup.objects.select_for_update().filter(name=name).first()
+        created = setup is None
+        if setup is None:
+            position = GatewaySetup.objects.count()
+            setup = GatewaySetup(name=name, position=position)
+        kept = unseal(setup.secrets)
+        changed = sorted(
+            [k for k, v in options.items() if (setup.options or {}).get(k, "") != v]
+            + [k for k, v in secrets.items() if kept.get(k) != v]
+            + (["enabled"] if setup.enabled != enabled else [])
+        )
+        setup.options = options
+        setup.secrets = json.dumps({**kept, **secrets}) if (kept or secrets) else ""
+        setup.enabled = enabled
+        setup.updated_by = user
+        setup.save()
+        if senders is not None:
+            before = {(n.number, n.per_minute, n.per_day) for n in setup.numbers.all()}
+            after = {(s.number, s.per_minute, s.per_day) for s in senders}
+            if before != after:
+                changed.append("senders")
+                setup.numbers.all().delete()
+                SenderNumber.objects.bulk_create(
+                    SenderNumber(
+                        gateway=setup, number=s.number, per_minute=s.per_minute, per_day=s.per_day
+                    )
+                    for s in senders
+                )
+        audit.record(
+            user, audit.GATEWAY_CHANGED, setup, gateway=name, created=created, changed=changed
+        )
+    return setup
+
+
+def do_import_gateways(user: User) -> int:
+    """Copy the gateways the environment describes onto the gateways page (secrets included,
+    sealed), so that coordinators can change them there. Returns how many were copied."""
+    with transaction.atomic():
+        if GatewaySetup.objects.exists():
+            return 0
+        environment = gateway_config.from_environment()
+        for position, gateway in enumerate(environment.gateways):
+            GatewaySetup.objects.create(name=gateway.name, position=position)
+        for gateway in environment.gateways:
+            do_save_gateway(
+                user,
+                gateway.name,
+                enabled=True,
+                options={k: v for k, v in gateway.options.items() if v},
+                secrets={k: v for k, v in gateway.secrets.items() if v},
+                senders=list(gateway.senders),
+            )
+    return len(environment.gateways)
+
+
+def do_move_gateway(user: User, name: str, step: int) -> None:
+    """Move a gateway up (-1) or down (+1) in the failover order."""
+    with transaction.atomic():
+        rows = list(GatewaySetup.objects.select_for_update().order_by("position", "id"))
+        index = next((i for i, row in enumerate(rows) if row.name == name), None)
+        if index is None or not 0 <= index + step < len(rows):
+            return
+        rows[index], rows[index + step] = rows[index + step], rows[index]
+        for position, row in enumerate(rows):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        audit.record(user, audit.GATEWAY_CHANGED, rows[index + step], gateway=name, moved=step)
+
+
+def do_remove_gateway(user: User, name: str) -> None:
+    with transaction.atomic():
+        setup = GatewaySetup.objects.filter(name=name).first()
+        if setup is None:
+            return
+        audit.record(user, audit.GATEWAY_REMOVED, setup, gateway=name)
+        setup.delete()
+
+
+def do_resolve_gateway_problem(user: User, problem_id: int) -> bool:
+    """A coordinator says a gateway problem is over: the banner goes, and the gateway is no
+    longer set aside."""
+    with transaction.atomic():
+        problem = GatewayProblem.objects.filter(id=problem_id, resolved_at__isnull=True).first()
+        if problem is None:
+            return False
+        GatewayProblem.objects.filter(id=problem.id).update(resolved_at=timezone.now())
+        GatewayHealth.objects.filter(name=problem.gateway).update(down_until=None, failures=0)
+        audit.record(user, audit.GATEWAY_PROBLEM_RESOLVED, problem, gateway=problem.gateway)
+    return True

@@ -8,4 +8,6 @@ app_name = "messaging"
 
 urlpatterns = [
     path("simulator/", views.simulator, name="simulator"),
+    path("gateways/", views.gateway_list, name="gateway_list"),
+    path("gateways/<slug:name>/", views.gateway_edit, name="gateway_edit"),
 ]

@@ -1,20 +1,29 @@
-"""The phone simulator: pretend phones that text in through the real inbound path."""
+"""The phone simulator (pretend phones that text in through the real inbound path) and the
+gateways page."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vecinos.core.htmx import htmx_partial
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability, requires
-from vecinos.messaging import inbound
-from vecinos.messaging.forms import SimulatedTextForm
-from vecinos.messaging.queries import check_simulator, pretend_phones
+from vecinos.messaging import inbound, services
+from vecinos.messaging.forms import AddGatewayForm, GatewayForm, SimulatedTextForm
+from vecinos.messaging.gateways import config
+from vecinos.messaging.queries import (
+    check_simulator,
+    gateway_overview,
+    gateway_settings,
+    pretend_phones,
+)
 
 
 @requires(Capability.USE_PHONE_SIMULATOR)
@@ -35,3 +44,71 @@ def simulator(request: HttpRequest) -> HttpResponse:
         "messaging/partials/phones.html" if htmx_partial(request) else "messaging/simulator.html"
     )
     return render(request, template, {"phones": pretend_phones(user), "form": form})
+
+
+@requires(Capability.MANAGE_GATEWAYS)
+def gateway_list(request: HttpRequest) -> HttpResponse:
+    """The gateways in failover order, their health and open problems; moving, importing the
+    environment's settings, and resolving problems are small POST forms on the same page."""
+    user: User = request.user  # type: ignore[assignment]
+    overview = gateway_overview(user)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        name = request.POST.get("name", "")
+        if action in {"up", "down"}:
+            services.do_move_gateway(user, name, -1 if action == "up" else 1)
+        elif action == "import":
+            copied = services.do_import_gateways(user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s gateway copied. This page is now where gateways are set.",
+                    "%(count)s gateways copied. This page is now where gateways are set.",
+                    copied,
+                )
+                % {"count": copied},
+            )
+        elif action == "resolve" and request.POST.get("problem", "").isdigit():
+            services.do_resolve_gateway_problem(user, int(request.POST["problem"]))
+        elif action == "add":
+            form = AddGatewayForm({row.name for row in overview.rows}, request.POST)
+            if form.is_valid():
+                return redirect("messaging:gateway_edit", name=form.cleaned_data["name"])
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return redirect("messaging:gateway_list")
+    add_form = AddGatewayForm({row.name for row in overview.rows})
+    return render(
+        request,
+        "messaging/gateway_list.html",
+        {"overview": overview, "add_form": add_form, "now": timezone.now()},
+    )
+
+
+@requires(Capability.MANAGE_GATEWAYS)
+def gateway_edit(request: HttpRequest, name: str) -> HttpResponse:
+    """One gateway's settings. While the environment's settings are in force, the form starts
+    from them, and saving copies every environment gateway here first (nothing is dropped)."""
+    user: User = request.user  # type: ignore[assignment]
+    shown = gateway_settings(user, name)
+    form = GatewayForm(name, shown.saved_secrets, request.POST or None, initial=shown.initial)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        services.do_remove_gateway(user, name)
+        messages.success(request, _("Gateway removed."))
+        return redirect("messaging:gateway_list")
+    if request.method == "POST" and form.is_valid():
+        services.do_save_gateway(
+            user,
+            name,
+            enabled=form.cleaned_data["enabled"],
+            options=form.options(),
+            secrets=form.secrets(),
+            senders=form.cleaned_data.get("senders"),
+        )
+        messages.success(request, _("Gateway saved."))
+        return redirect("messaging:gateway_list")
+    return render(
+        request,
+        "messaging/gateway_edit.html",
+        {"form": form, "shown": shown, "label": config.GATEWAY_LABELS[name]},
+    )

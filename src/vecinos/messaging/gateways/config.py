@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vecinos.messaging import rates
 from vecinos.messaging.choices import Channel
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 DATABASE = "database"
 ENVIRONMENT = "environment"
@@ -27,7 +30,7 @@ class Option:
     """One setting of a gateway, as the gateways page asks for it."""
 
     key: str
-    label: str | Promise
+    label: str | _StrPromise
     secret: bool = False
     default: str = ""
     required: bool = False
@@ -61,6 +64,13 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("from_address", _("From address"), default="vecinos@localhost"),
     ),
     "simulator": (),
+}
+GATEWAY_LABELS: dict[str, str | _StrPromise] = {
+    "twilio": _("Twilio (or a Twilio-compatible provider)"),
+    "kannel": _("Kannel (own GSM modem or SMPP link)"),
+    "signal": _("Signal (signal-cli-rest-api)"),
+    "email": _("E-mail (SMTP)"),
+    "simulator": _("Phone simulator (demo only)"),
 }
 # Gateways whose sender numbers are paced by the outbox.
 WITH_SENDERS = frozenset({"twilio", "kannel"})
@@ -143,6 +153,19 @@ def load() -> Setup:
     return Setup(tuple(gateways), DATABASE)
 
 
+def credentials(name: str) -> GatewayConfig:
+    """Gateway ``name``'s settings even when it is switched off: its webhooks keep answering for
+    messages it already carries (delivery reports, replies)."""
+    from vecinos.messaging.models import GatewaySetup
+
+    row = GatewaySetup.objects.filter(name=name).first()
+    if row is not None:
+        return GatewayConfig(name, options=dict(row.options or {}), secrets=unseal(row.secrets))
+    if GatewaySetup.objects.exists():
+        return GatewayConfig(name)
+    return from_environment(every=True).get(name) or GatewayConfig(name)
+
+
 def unseal(secrets: str) -> dict[str, str]:
     """The secrets JSON of a row (the field itself is decrypted on read)."""
     if not secrets:
@@ -155,10 +178,14 @@ def _paces(numbers: list[str]) -> tuple[SenderPace, ...]:
     return tuple(SenderPace(n, rates.per_minute(n), rates.per_day(n)) for n in numbers)
 
 
-def from_environment() -> Setup:
-    """The gateways the ``VECINOS_*`` settings describe."""
+def from_environment(every: bool = False) -> Setup:
+    """The gateways the ``VECINOS_*`` settings describe (``every``: also those not listed in
+    VECINOS_PHONE_GATEWAYS, for webhooks)."""
     gateways = []
-    for name in settings.VECINOS_PHONE_GATEWAYS:
+    names = list(settings.VECINOS_PHONE_GATEWAYS)
+    if every:
+        names += [name for name in ("twilio", "kannel", "signal") if name not in names]
+    for name in names:
         if name == "twilio":
             gateways.append(
                 GatewayConfig(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hmac
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.http import require_GET
 
 from vecinos.core.phones import InvalidPhoneNumberError
 from vecinos.messaging import inbound
+from vecinos.messaging.gateways import config
 from vecinos.messaging.receipts import apply_receipt
 
 # Kannel's report types (the %d in dlr-url).
@@ -18,7 +18,7 @@ DELIVERED, FAILED, SMSC_REJECTED = 1, 2, 16
 
 
 def authorized(request: HttpRequest) -> bool:
-    secret = settings.VECINOS_KANNEL_SECRET
+    secret = config.credentials("kannel").option("secret")
     given = request.GET.get("secret", "")
     return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
 

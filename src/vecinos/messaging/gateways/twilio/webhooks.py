@@ -12,13 +12,14 @@ from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[im
 
 from vecinos.core.phones import InvalidPhoneNumberError
 from vecinos.messaging import inbound
+from vecinos.messaging.gateways import config
 from vecinos.messaging.receipts import apply_receipt
 
 FAILED_STATUSES = {"failed", "undelivered"}
 
 
 def signed(request: HttpRequest) -> bool:
-    token = settings.VECINOS_TWILIO_AUTH_TOKEN
+    token = config.credentials("twilio").option("auth_token")
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False

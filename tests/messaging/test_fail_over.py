@@ -1,0 +1,149 @@
+"""Failover: a gateway that keeps failing is set aside, the next configured one carries the
+messages, and coordinators are warned on their own channel. Twilio is the loopback stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import MakeAccount
+from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from vecinos.core.choices import Role
+from vecinos.messaging import health, outbox
+from vecinos.messaging.choices import Channel, GatewayProblemKind, MessageStatus, Priority
+from vecinos.messaging.gateways import gateway_for
+from vecinos.messaging.models import GatewayHealth, GatewayProblem, OutboundMessage
+from vecinos.messaging.services import queue_message
+from vecinos.organizing.models import Person
+
+pytestmark = pytest.mark.django_db
+NUMBERS = [f"+1323555{n:04d}" for n in range(120, 126)]
+
+
+@pytest.fixture
+def failing_twilio(settings: Any) -> Iterator[FakeTwilio]:
+    """Twilio first, the simulator behind it; Twilio answers every text with a server error."""
+    fake = FakeTwilio(errors=dict.fromkeys(NUMBERS, (503, 20500))).start()
+    settings.VECINOS_PHONE_GATEWAYS = ["twilio", "simulator"]
+    settings.VECINOS_TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.VECINOS_TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.VECINOS_TWILIO_FROM = ["+12135550100"]
+    settings.VECINOS_SENDER_RATES = {"+12135550100": 60_000}
+    settings.VECINOS_TWILIO_API_BASE = fake.base_url
+    settings.VECINOS_FAILOVER_AFTER_ERRORS = 3
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def coordinator_phone(make_account: MakeAccount) -> Person:
+    account = make_account("coord", Role.COORDINATOR, language="ko")
+    return Person.objects.create(
+        full_name="Coordinadora",
+        phone="+12135550177",
+        preferred_language="ko",
+        account=account,
+    )
+
+
+def drain() -> None:
+    """Send everything that is due, as the worker does, batch after batch."""
+    while ids := outbox.claim("w", limit=10):
+        for message_id in ids:
+            outbox.deliver(message_id, "w")
+
+
+def queue(number: str) -> OutboundMessage:
+    return queue_message(channel=Channel.SMS, address=number, body="Asamblea hoy", kind="test")
+
+
+def test_repeated_failures_fail_over_to_the_next_gateway_and_warn_coordinators(
+    failing_twilio: FakeTwilio, coordinator_phone: Person
+) -> None:
+    first = [queue(n) for n in NUMBERS[:3]]
+    drain()
+    for message in first:
+        message.refresh_from_db()
+        assert message.status == MessageStatus.QUEUED, "a transient error is retried"
+        assert message.gateway == "twilio" and "20500" in message.error
+    [problem] = GatewayProblem.objects.all()
+    assert problem.gateway == "twilio" and problem.kind == GatewayProblemKind.FAILING
+    assert problem.failed_over_to == "simulator"
+    assert GatewayHealth.objects.get(name="twilio").down_until > timezone.now()
+
+    [warning] = OutboundMessage.objects.filter(kind=health.GATEWAY_WARNING)
+    assert warning.address == coordinator_phone.phone and warning.language == "ko"
+    assert warning.priority == Priority.ALERT
+    assert "twilio" in warning.body and "simulator" in warning.body
+
+    later = [queue(n) for n in NUMBERS[3:]]
+    OutboundMessage.objects.filter(id__in=[m.id for m in first]).update(not_before=timezone.now())
+    drain()
+    for message in [*first, *later]:
+        message.refresh_from_db()
+        assert message.status == MessageStatus.DELIVERED
+        assert message.gateway == "simulator"
+    warning.refresh_from_db()
+    assert warning.status == MessageStatus.DELIVERED and warning.gateway == "simulator"
+    assert len(failing_twilio.received) == 0
+
+
+def test_a_gateway_set_aside_is_tried_again_later_and_recovers(
+    failing_twilio: FakeTwilio, coordinator_phone: Person
+) -> None:
+    for number in NUMBERS[:3]:
+        queue(number)
+    drain()
+    assert gateway_for(Channel.SMS).name == "simulator"  # type: ignore[union-attr]
+    failing_twilio.errors.clear()
+    GatewayHealth.objects.update(down_until=timezone.now() - timedelta(seconds=1))
+    assert gateway_for(Channel.SMS).name == "twilio"  # type: ignore[union-attr]
+    message = queue("+13235550199")
+    drain()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.gateway == "twilio"
+    assert GatewayHealth.objects.get(name="twilio").failures == 0
+    assert not GatewayProblem.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_with_no_other_gateway_the_failing_one_is_kept_and_coordinators_are_told(
+    failing_twilio: FakeTwilio, coordinator_phone: Person, settings: Any
+) -> None:
+    settings.VECINOS_PHONE_GATEWAYS = ["twilio"]
+    failing_twilio.errors[coordinator_phone.phone] = (503, 20500)
+    for number in NUMBERS[:3]:
+        queue(number)
+    drain()
+    [problem] = GatewayProblem.objects.all()
+    assert problem.failed_over_to == ""
+    assert gateway_for(Channel.SMS).name == "twilio"  # type: ignore[union-attr]
+    [warning] = OutboundMessage.objects.filter(kind=health.GATEWAY_WARNING)
+    assert warning.status == MessageStatus.QUEUED  # it waits for Twilio like everything else
+
+
+def test_only_the_first_of_several_workers_sets_a_gateway_aside(
+    failing_twilio: FakeTwilio, coordinator_phone: Person
+) -> None:
+    assert health.set_aside("twilio", GatewayProblemKind.SLOW, Channel.SMS, detail="slow")
+    assert not health.set_aside("twilio", GatewayProblemKind.SLOW, Channel.SMS, detail="slow")
+    assert GatewayProblem.objects.count() == 1
+    assert OutboundMessage.objects.filter(kind=health.GATEWAY_WARNING).count() == 1
+
+
+def test_a_permanent_error_is_the_number_s_fault_not_the_gateway_s(
+    failing_twilio: FakeTwilio,
+) -> None:
+    failing_twilio.errors = dict.fromkeys(NUMBERS, (400, 21211))
+    messages = [queue(n) for n in NUMBERS]
+    drain()
+    for message in messages:
+        message.refresh_from_db()
+        assert message.status == MessageStatus.FAILED
+    assert not GatewayProblem.objects.exists()
+    assert not GatewayHealth.objects.filter(failures__gt=0).exists()
