@@ -3,16 +3,18 @@ messages, and coordinators are warned on their own channel. Twilio is the loopba
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import MakeAccount
 from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from vecinos.core.choices import Role
+from vecinos.core.models import User
 from vecinos.messaging import health, outbox
 from vecinos.messaging.choices import Channel, GatewayProblemKind, MessageStatus, Priority
 from vecinos.messaging.gateways import gateway_for
@@ -147,3 +149,19 @@ def test_a_permanent_error_is_the_number_s_fault_not_the_gateway_s(
         assert message.status == MessageStatus.FAILED
     assert not GatewayProblem.objects.exists()
     assert not GatewayHealth.objects.filter(failures__gt=0).exists()
+
+
+def test_coordinators_see_the_problem_on_their_start_page_and_others_do_not(
+    failing_twilio: FakeTwilio,
+    coordinator_phone: Person,
+    logged_in: Callable[[User], Client],
+    dispatcher: User,
+) -> None:
+    for number in NUMBERS[:3]:
+        queue(number)
+    drain()
+    coordinator = coordinator_phone.account
+    assert coordinator is not None
+    page = logged_in(coordinator).get("/").content.decode()
+    assert "Messages now go through simulator." in page
+    assert "simulator." not in logged_in(dispatcher).get("/").content.decode()

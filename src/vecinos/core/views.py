@@ -49,6 +49,7 @@ from vecinos.core.queries import (
     audit_actors,
     audit_events_for,
 )
+from vecinos.messaging.health import open_problems
 from vecinos.organizing.queries import responder_languages
 
 
@@ -188,6 +189,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["responder_count"] = responders.count()
         context["dispatcher_count"] = dispatchers.count()
         context["responder_languages"] = responder_languages()
+    if can(user, Capability.MANAGE_GATEWAYS):
+        context["gateway_problems"] = open_problems()
     return render(request, "core/home.html", context)
 
 
