@@ -67,7 +67,7 @@ def receive(
                 sender=e164,
                 recipient=recipient[:64],
                 body=text,
-                person=_person_for(e164),
+                person=person_for(e164),
             )
             transaction.on_commit(lambda: process(inbound.id))
     except IntegrityError:
@@ -113,7 +113,8 @@ def process_pending() -> int:
     return done
 
 
-def _person_for(e164: str) -> Person | None:
+def person_for(e164: str) -> Person | None:
+    """The person whose phone this is (the oldest, should two share it), or None."""
     hashes = keyed_hashes(hash_input(e164, "phone"), "phone")
     return Person.objects.filter(phone_hash__in=hashes).order_by("id").first()
 

@@ -43,9 +43,9 @@ class Gateway(ABC):
     name: ClassVar[str]
     channels: ClassVar[frozenset[str]]
 
-    def senders(self) -> list[str]:
-        """The numbers this gateway sends from, each paced by the outbox; empty when the
-        provider needs no pacing from us (the simulator, e-mail)."""
+    def senders(self, channel: str = "") -> list[str]:
+        """The numbers this gateway sends ``channel`` from, each paced by the outbox; empty when
+        the provider needs no pacing from us (the simulator, e-mail, Twilio's calls)."""
         return []
 
     @abstractmethod
@@ -57,12 +57,17 @@ class Gateway(ABC):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         """Hand one message to the provider.
 
         ``sender`` is one of :meth:`senders`, chosen by the outbox's pacing (or empty).
         ``validity_seconds`` tells providers that support it to drop the message rather than
         deliver it after that long (a raid alert hours late does harm).
+        ``channel`` is the message's channel, for gateways that carry several in different ways
+        (Twilio texts or calls); empty means the gateway's first, text. ``language`` is the
+        message's language code, which a call needs to pick its voice.
 
         Raises:
             TransientError: try again later.

@@ -22,7 +22,7 @@ class KannelGateway(Gateway):
     name = "kannel"
     channels = frozenset({Channel.SMS})
 
-    def senders(self) -> list[str]:
+    def senders(self, channel: str = "") -> list[str]:
         return list(settings.VECINOS_KANNEL_FROM)
 
     def send(
@@ -33,6 +33,8 @@ class KannelGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         reference = uuid.uuid4().hex
         dlr_query = urlencode({"secret": settings.VECINOS_KANNEL_SECRET, "id": reference})

@@ -35,6 +35,8 @@ class SignalGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         payload = {"message": body, "number": settings.VECINOS_SIGNAL_NUMBER, "recipients": [to]}
         try:
