@@ -51,6 +51,7 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "people": "/people/",
         "person": f"/people/{person}/",
         "person-edit": f"/people/{person}/edit/",
+        "person-consent": f"/people/{person}/consent/",
         "person-new": "/people/new/",
         "accounts": "/accounts/",
         "account": f"/accounts/{member}/",
