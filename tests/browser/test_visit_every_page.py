@@ -14,6 +14,8 @@ from tests.conftest import PASSWORD, totp_code
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
+from vecinos.messaging.choices import Channel
+from vecinos.messaging.services import do_record_consent
 from vecinos.organizing.models import Person
 
 pytestmark = pytest.mark.browser
@@ -27,6 +29,9 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         full_name="Librada Urbina", phone="+12135550142", languages=["es", "mix"]
     )
     audit.record(coordinator, audit.USER_CREATED, member)
+    # A consent history, so that the consent section's full table is checked too.
+    for granted in (True, False):
+        do_record_consent(person, Channel.SMS, granted=granted, recorded_by=coordinator)
     return {"coordinator": coordinator.id, "member": member.id, "person": person.id}
 
 
@@ -51,6 +56,7 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "people": "/people/",
         "person": f"/people/{person}/",
         "person-edit": f"/people/{person}/edit/",
+        "person-consent": f"/people/{person}/consent/",
         "person-new": "/people/new/",
         "accounts": "/accounts/",
         "account": f"/accounts/{member}/",

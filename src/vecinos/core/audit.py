@@ -19,6 +19,7 @@ PERSON_VIEWED = "organizing.person.viewed"
 PERSON_CREATED = "organizing.person.created"
 PERSON_CHANGED = "organizing.person.changed"
 PERSON_SEARCHED = "organizing.person.searched_by_phone"
+CONSENT_RECORDED = "messaging.consent.recorded"
 USER_CREATED = "core.user.created"
 USER_ROLES_CHANGED = "core.user.roles_changed"
 USER_DEACTIVATED = "core.user.deactivated"
@@ -39,6 +40,7 @@ LABELS = {
     PERSON_CREATED: _("Added a person"),
     PERSON_CHANGED: _("Changed a person"),
     PERSON_SEARCHED: _("Searched people by phone number"),
+    CONSENT_RECORDED: _("Recorded a person's consent to be contacted"),
     USER_CREATED: _("Created an account"),
     USER_ROLES_CHANGED: _("Changed an account's roles"),
     USER_DEACTIVATED: _("Deactivated an account"),

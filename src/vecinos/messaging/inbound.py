@@ -7,7 +7,7 @@ path as production.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from vecinos.core.fields import hash_input
 from vecinos.core.phones import InvalidPhoneNumberError, normalize_phone
 from vecinos.messaging import services
 from vecinos.messaging.choices import Channel, Priority
-from vecinos.messaging.keywords import Keyword, parse_keyword
+from vecinos.messaging.keywords import Keyword, Reply, parse_keyword, read_reply
 from vecinos.messaging.models import InboundMessage, OutboundMessage
 from vecinos.organizing.models import Person
 
@@ -41,10 +41,21 @@ def register_handler(name: str, handler: Handler) -> None:
 
     ``handler(inbound)`` runs inside the processing transaction and returns True when it took the
     text; it must be idempotent, because a crash before commit runs it again. ``name`` is recorded
-    as ``handled_as``.
+    as ``handled_as``. A handler expecting a coded answer reads it with :func:`take_reply`.
     """
     if all(existing != name for existing, _handler in HANDLERS):
         HANDLERS.append((name, handler))
+
+
+def take_reply(inbound: InboundMessage, codes: Mapping[str, str]) -> Reply | None:
+    """Read ``inbound``'s text as one of ``codes`` (see :func:`keywords.read_reply`) and keep the
+    code and the note on it; :func:`process` saves them with the outcome. Returns the reply, or
+    None (and keeps nothing) when the text is not one of them."""
+    reply = read_reply(inbound.body, codes)
+    if reply is not None:
+        inbound.reply_code = reply.code[:32]
+        inbound.reply_note = reply.note
+    return reply
 
 
 def receive(
@@ -67,7 +78,7 @@ def receive(
                 sender=e164,
                 recipient=recipient[:64],
                 body=text,
-                person=_person_for(e164),
+                person=person_for(e164),
             )
             transaction.on_commit(lambda: process(inbound.id))
     except IntegrityError:
@@ -91,15 +102,26 @@ def process(inbound_id: int) -> str:
             handled_as = f"keyword.{keyword.kind}"
             _answer_keyword(inbound, keyword)
         else:
-            handled_as = next((name for name, handler in HANDLERS if handler(inbound)), "unmatched")
+            handled_as = _hand_over(inbound)
             if handled_as == "unmatched":
                 language = _reply_language(inbound, None)
                 with translation.override(language):
                     _auto_reply(inbound, language, _unmatched_text())
         inbound.processed_at = timezone.now()
         inbound.handled_as = handled_as
-        inbound.save(update_fields=["processed_at", "handled_as"])
+        inbound.save(update_fields=["processed_at", "handled_as", "reply_code", "reply_note"])
     return handled_as
+
+
+def _hand_over(inbound: InboundMessage) -> str:
+    """The name of the first handler that takes the text, or "unmatched". A reply read by a
+    handler that then declined the text is not kept."""
+    for name, handler in HANDLERS:
+        inbound.reply_code, inbound.reply_note = "", ""
+        if handler(inbound):
+            return name
+    inbound.reply_code, inbound.reply_note = "", ""
+    return "unmatched"
 
 
 def process_pending() -> int:
@@ -113,7 +135,8 @@ def process_pending() -> int:
     return done
 
 
-def _person_for(e164: str) -> Person | None:
+def person_for(e164: str) -> Person | None:
+    """The person whose phone this is (the oldest, should two share it), or None."""
     hashes = keyed_hashes(hash_input(e164, "phone"), "phone")
     return Person.objects.filter(phone_hash__in=hashes).order_by("id").first()
 

@@ -142,6 +142,10 @@ class InboundMessage(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     # What it was read as: "keyword.stop", "keyword.help", "hotline.report", … or "unmatched".
     handled_as = models.CharField(max_length=64, blank=True)
+    # A reply read by the handler that took it (keywords.read_reply): its code ("YES") and the
+    # free text that followed ("10 min away"), kept side by side.
+    reply_code = models.CharField(max_length=32, blank=True)
+    reply_note = models.TextField(blank=True)
     person = models.ForeignKey(
         "organizing.Person",
         null=True,

@@ -95,7 +95,7 @@ def deliver(message_id: int, worker_id: str) -> str:
     if gateway is None:
         return _retry(message, worker_id, f"no gateway is configured for {message.channel}")
     sender = ""
-    if senders := gateway.senders():
+    if senders := gateway.senders(message.channel):
         pick = rates.take(senders, message.segments)
         if pick.sender is None:
             return _postpone(message, worker_id, pick.wait)
@@ -108,6 +108,8 @@ def deliver(message_id: int, worker_id: str) -> str:
             subject=message.subject,
             validity_seconds=validity,
             sender=sender,
+            channel=message.channel,
+            language=message.language,
         )
     except PermanentError as exc:
         return _finish(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from vecinos.core import audit
 from vecinos.core.crypto import keyed_hash, keyed_hashes
 from vecinos.core.fields import hash_input
+from vecinos.core.permissions import Capability, check
 from vecinos.messaging.choices import Channel, ConsentMethod, Priority
 from vecinos.messaging.gateways import config as gateway_config
 from vecinos.messaging.gateways.config import SenderPace, unseal
@@ -189,10 +190,33 @@ def do_record_consent(
     method: str = ConsentMethod.WEB_FORM,
     recorded_by: User | None = None,
 ) -> Consent:
+    """Write down a person's yes or no to ``channel``, and audit it. ``recorded_by`` is the person
+    who wrote it down, or None when Vecinos itself did (an answer by text message). The newest
+    answer wins; earlier ones stay as history.
+
+    Raises:
+        PermissionDenied: ``recorded_by`` may not edit people (nothing is recorded).
+        ValueError: an unknown channel or method.
+    """
+    if recorded_by is not None:
+        check(recorded_by, Capability.EDIT_PEOPLE)
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    if method not in ConsentMethod.values:
+        raise ValueError(f"unknown consent method {method!r}")
     with transaction.atomic():
-        return Consent.objects.create(
+        consent = Consent.objects.create(
             person=person, channel=channel, granted=granted, method=method, recorded_by=recorded_by
         )
+        audit.record(
+            recorded_by,
+            audit.CONSENT_RECORDED,
+            person,
+            channel=channel,
+            granted=granted,
+            method=method,
+        )
+    return consent
 
 
 def consent_refused(person: Person | None, channel: str) -> bool:

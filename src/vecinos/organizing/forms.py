@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vecinos.core.phones import PhoneNumberField
-from vecinos.messaging.choices import Channel
+from vecinos.messaging.choices import Channel, ConsentMethod
 from vecinos.organizing.choices import SpokenLanguage
 
 
@@ -36,3 +36,13 @@ class PersonForm(forms.Form):
 class PeopleSearchForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=150)
     phone = PhoneNumberField(label=_("Exact phone number"), required=False)
+
+
+class ConsentForm(forms.Form):
+    """A person's yes or no to one channel, and how they gave it."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    answer = forms.ChoiceField(
+        label=_("Answer"), choices=[("yes", _("Yes, they agree")), ("no", _("No, they refuse"))]
+    )
+    method = forms.ChoiceField(label=_("How they answered"), choices=ConsentMethod.choices)

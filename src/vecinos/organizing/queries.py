@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -13,6 +14,8 @@ from vecinos.core.choices import Role
 from vecinos.core.crypto import keyed_hashes
 from vecinos.core.fields import hash_input
 from vecinos.core.permissions import Capability, check
+from vecinos.messaging.choices import Channel
+from vecinos.messaging.models import Consent
 from vecinos.organizing.choices import SpokenLanguage
 from vecinos.organizing.models import Person
 
@@ -31,6 +34,36 @@ def access_person(user: User, person_id: int) -> Person:
     person = get_object_or_404(Person, id=person_id)
     audit.record(user, audit.PERSON_VIEWED, person)
     return person
+
+
+@dataclass
+class ChannelConsent:
+    """One channel's answer for a person: the newest recorded, and every one before it."""
+
+    channel: str
+    label: str
+    history: list[Consent] = field(default_factory=list)  # newest first
+
+    @property
+    def current(self) -> Consent | None:
+        return self.history[0] if self.history else None
+
+
+def consents_for(user: User, person: Person) -> list[ChannelConsent]:
+    """Each channel's consent for ``person`` (fetched with :func:`access_person`, which recorded
+    the read), in the order channels are listed, with who recorded each answer.
+
+    Raises:
+        PermissionDenied: the user may not edit people, who alone see and record consent.
+    """
+    check(user, Capability.EDIT_PEOPLE)
+    rows = {channel: ChannelConsent(channel, str(label)) for channel, label in Channel.choices}
+    answers = (
+        Consent.objects.filter(person=person).select_related("recorded_by").order_by("-at", "-id")
+    )
+    for consent in answers:
+        rows[consent.channel].history.append(consent)
+    return list(rows.values())
 
 
 def people_for(user: User, *, name: str = "") -> QuerySet[Person]:

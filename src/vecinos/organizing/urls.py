@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views.person_create, name="person_create"),
     path("<int:person_id>/", views.person_detail, name="person_detail"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/consent/", views.person_consent, name="person_consent"),
 ]

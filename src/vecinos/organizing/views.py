@@ -1,4 +1,4 @@
-"""Pages for people: list, add, and the audited contact page."""
+"""Pages for people: list, add, the audited contact page, and consent to be contacted."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ from django.utils.translation import gettext as _
 
 from vecinos.core.htmx import htmx_partial
 from vecinos.core.models import User
-from vecinos.core.permissions import Capability, requires
+from vecinos.core.permissions import Capability, can, requires
+from vecinos.messaging.services import do_record_consent
 from vecinos.organizing import services
-from vecinos.organizing.forms import PeopleSearchForm, PersonForm
-from vecinos.organizing.queries import access_person, find_people_by_phone, people_for
+from vecinos.organizing.forms import ConsentForm, PeopleSearchForm, PersonForm
+from vecinos.organizing.queries import (
+    access_person,
+    consents_for,
+    find_people_by_phone,
+    people_for,
+)
 
 
 @requires(Capability.VIEW_PEOPLE)
@@ -66,5 +72,37 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @requires(Capability.VIEW_PEOPLE)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person(request.user, person_id)  # type: ignore[arg-type]
-    return render(request, "organizing/person_detail.html", {"person": person})
+    user: User = request.user  # type: ignore[assignment]
+    person = access_person(user, person_id)
+    context: dict[str, object] = {"person": person}
+    if can(user, Capability.EDIT_PEOPLE):
+        context.update(consents=consents_for(user, person), consent_form=ConsentForm())
+    return render(request, "organizing/person_detail.html", context)
+
+
+@requires(Capability.EDIT_PEOPLE)
+def person_consent(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Each channel's consent with its history, and a form to record a new answer. htmx swaps
+    only the consent section; without JavaScript a recorded answer leads back to the person."""
+    user: User = request.user  # type: ignore[assignment]
+    person = access_person(user, person_id)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_record_consent(
+            person,
+            form.cleaned_data["channel"],
+            granted=form.cleaned_data["answer"] == "yes",
+            method=form.cleaned_data["method"],
+            recorded_by=user,
+        )
+        if not htmx_partial(request):
+            messages.success(request, _("Answer recorded."))
+            return redirect("organizing:person_detail", person_id=person.id)
+        form = ConsentForm()
+    context = {"person": person, "consents": consents_for(user, person), "consent_form": form}
+    template = (
+        "organizing/partials/consent.html"
+        if htmx_partial(request)
+        else "organizing/person_consent.html"
+    )
+    return render(request, template, context)

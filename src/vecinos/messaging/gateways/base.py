@@ -48,11 +48,16 @@ class Gateway(ABC):
     reports_delivery: ClassVar[bool] = True
 
     def __init__(self, config: GatewayConfig | None = None) -> None:
-        self.config = config if config is not None else GatewayConfig(self.name)
+        """``config`` defaults to this gateway's settings in force now."""
+        if config is None:
+            from vecinos.messaging.gateways.config import load
 
-    def senders(self) -> list[str]:
-        """The numbers this gateway sends from, each paced by the outbox; empty when the
-        provider needs no pacing from us (the simulator, e-mail)."""
+            config = load().get(self.name) or GatewayConfig(self.name)
+        self.config = config
+
+    def senders(self, channel: str = "") -> list[str]:
+        """The numbers this gateway sends ``channel`` from, each paced by the outbox; empty when
+        the provider needs no pacing from us (the simulator, e-mail, Twilio's calls)."""
         return [sender.number for sender in self.config.senders]
 
     @abstractmethod
@@ -64,12 +69,17 @@ class Gateway(ABC):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         """Hand one message to the provider.
 
         ``sender`` is one of :meth:`senders`, chosen by the outbox's pacing (or empty).
         ``validity_seconds`` tells providers that support it to drop the message rather than
         deliver it after that long (a raid alert hours late does harm).
+        ``channel`` is the message's channel, for gateways that carry several in different ways
+        (Twilio texts or calls); empty means the gateway's first, text. ``language`` is the
+        message's language code, which a call needs to pick its voice.
 
         Raises:
             TransientError: try again later.

@@ -1,6 +1,7 @@
 """A loopback stand-in for Twilio's REST API, speaking its documented wire format: form-encoded
-POST to /2010-04-01/Accounts/{AccountSid}/Messages.json with HTTP Basic auth, answered with the
-Message resource as JSON, or an error object {code, message, more_info, status}."""
+POST to /2010-04-01/Accounts/{AccountSid}/Messages.json (a text) or .../Calls.json (a phone call)
+with HTTP Basic auth, answered with the Message or Call resource as JSON, or an error object
+{code, message, more_info, status}."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ AUTH_TOKEN = "loopback-auth-token"
 class FakeTwilio:
     port: int = 0
     received: list[dict[str, str]] = field(default_factory=list)
+    calls: list[dict[str, str]] = field(default_factory=list)
     # To number → (HTTP status, Twilio error code) to answer with instead of accepting.
     errors: dict[str, tuple[int, int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -37,7 +39,8 @@ class FakeTwilio:
                 )
                 if self.headers.get("Authorization") != expected:
                     return self.reply(401, {"code": 20003, "message": "Authenticate"})
-                if self.path != f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json":
+                account = f"/2010-04-01/Accounts/{ACCOUNT_SID}"
+                if self.path not in (f"{account}/Messages.json", f"{account}/Calls.json"):
                     return self.reply(404, {"code": 20404, "message": "Not found"})
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
@@ -45,6 +48,8 @@ class FakeTwilio:
                 if to in fake.errors:
                     status, code = fake.errors[to]
                     return self.reply(status, {"code": code, "message": f"error {code}"})
+                if self.path.endswith("/Calls.json"):
+                    return self.call(form)
                 with fake.lock:
                     fake.received.append(form)
                 sid = "SM" + uuid.uuid4().hex
@@ -62,6 +67,26 @@ class FakeTwilio:
                         "direction": "outbound-api",
                         "api_version": "2010-04-01",
                         "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}.json",
+                    },
+                )
+
+            def call(self, form: dict[str, str]) -> None:
+                if not form.get("From") or not (form.get("Twiml") or form.get("Url")):
+                    return self.reply(400, {"code": 21205, "message": "Url or Twiml is required"})
+                with fake.lock:
+                    fake.calls.append(form)
+                sid = "CA" + uuid.uuid4().hex
+                return self.reply(
+                    201,
+                    {
+                        "sid": sid,
+                        "account_sid": ACCOUNT_SID,
+                        "to": form["To"],
+                        "from": form["From"],
+                        "status": "queued",
+                        "direction": "outbound-api",
+                        "api_version": "2010-04-01",
+                        "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{sid}.json",
                     },
                 )
 

@@ -23,6 +23,8 @@ class EmailGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         message_id = f"<{uuid.uuid4().hex}@vecinos>"
         email = EmailMessage(

@@ -30,6 +30,8 @@ class KannelGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         reference = uuid.uuid4().hex
         dlr_query = urlencode({"secret": self.config.option("secret"), "id": reference})

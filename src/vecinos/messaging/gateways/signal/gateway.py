@@ -38,6 +38,8 @@ class SignalGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         payload = {"message": body, "number": self.config.option("number"), "recipients": [to]}
         try:

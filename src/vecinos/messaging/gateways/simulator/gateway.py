@@ -21,5 +21,7 @@ class SimulatorGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
         return Sent(provider_message_id=f"sim-{uuid.uuid4().hex}", delivered=True)

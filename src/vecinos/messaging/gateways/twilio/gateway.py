@@ -1,5 +1,5 @@
-"""SMS through Twilio's REST API with the official library. The API base URL is a setting, which
-also serves Twilio-compatible providers (and the loopback stand-in the tests use)."""
+"""SMS and phone calls through Twilio's REST API with the official library. The API base URL is a
+setting, which also serves Twilio-compatible providers (and the loopback stand-in the tests use)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from twilio.rest import Client  # type: ignore[import-untyped]
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.gateways.base import Gateway, PermanentError, Sent, TransientError
 from vecinos.messaging.gateways.config import GatewayConfig
+from vecinos.messaging.gateways.twilio.twiml import render
+from vecinos.messaging.voice import message_call
 
 # Twilio error codes that no retry can fix (twilio.com/docs/api/errors).
 PERMANENT_CODES = frozenset(
@@ -27,6 +29,10 @@ PERMANENT_CODES = frozenset(
 # Twilio keeps a message at most this long (4 h) when told to drop it rather than deliver late.
 MAX_VALIDITY_SECONDS = 14_400
 TIMEOUT_SECONDS = 15
+# Twilio refuses a call's inline TwiML longer than this many characters.
+MAX_TWIML = 4000
+# A call that reads a message twice needs a minute or two; this bounds the cost of a stuck call.
+MAX_CALL_SECONDS = 300
 
 
 def client(config: GatewayConfig) -> Client:
@@ -41,7 +47,12 @@ def client(config: GatewayConfig) -> Client:
 
 class TwilioGateway(Gateway):
     name = "twilio"
-    channels = frozenset({Channel.SMS})
+    channels = frozenset({Channel.SMS, Channel.VOICE})
+
+    def senders(self, channel: str = "") -> list[str]:
+        # Calls are not paced by the texts' token buckets: carriers cap texts per number, while
+        # Twilio caps calls per account (calls per second) and queues the calls above that cap.
+        return [] if channel == Channel.VOICE else super().senders(channel)
 
     def send(
         self,
@@ -51,7 +62,11 @@ class TwilioGateway(Gateway):
         subject: str = "",
         validity_seconds: int | None = None,
         sender: str = "",
+        channel: str = "",
+        language: str = "",
     ) -> Sent:
+        if channel == Channel.VOICE:
+            return self.call(to=to, body=body, language=language, sender=sender)
         sender = sender or self.senders()[0]
         options: dict[str, object] = {
             "to": to,
@@ -74,3 +89,43 @@ class TwilioGateway(Gateway):
         except (requests.RequestException, TwilioException) as exc:
             raise TransientError(f"Twilio could not be reached ({type(exc).__name__})") from None
         return Sent(provider_message_id=str(message.sid))
+
+    def call(self, *, to: str, body: str, language: str = "", sender: str = "") -> Sent:
+        """Phone ``to`` and read ``body`` in ``language``. The call's outcome comes later to
+        /hooks/twilio/status (CallSid, CallStatus).
+
+        Raises:
+            TransientError: Twilio busy or unreachable; try again later.
+            PermanentError: an invalid number, no number to call from, or a message too long.
+        """
+        caller = sender if sender and not sender.startswith("MG") else self._caller_id()
+        twiml = str(render(message_call(body, language)))
+        if len(twiml) > MAX_TWIML:
+            raise PermanentError(f"the message is too long for a call ({len(twiml)} characters)")
+        try:
+            placed = client(self.config).calls.create(
+                to=to,
+                from_=caller,
+                twiml=twiml,
+                status_callback=f"{settings.PUBLIC_URL}/hooks/twilio/status",
+                time_limit=MAX_CALL_SECONDS,
+            )
+        except TwilioRestException as exc:
+            code = str(exc.code or exc.status)
+            if exc.status == 429 or exc.status >= 500:
+                raise TransientError(exc.msg or "Twilio is busy", code) from None
+            raise PermanentError(exc.msg or "Twilio refused the call", code) from None
+        except (requests.RequestException, TwilioException) as exc:
+            raise TransientError(f"Twilio could not be reached ({type(exc).__name__})") from None
+        return Sent(provider_message_id=str(placed.sid))
+
+    def _caller_id(self) -> str:
+        """A call must come from one of our phone numbers: a messaging service (MG…) cannot call.
+
+        Raises:
+            PermanentError: VECINOS_TWILIO_FROM names no phone number.
+        """
+        numbers = [n.number for n in self.config.senders if not n.number.startswith("MG")]
+        if not numbers:
+            raise PermanentError("VECINOS_TWILIO_FROM has no phone number to call from")
+        return numbers[0]

@@ -8,5 +8,6 @@ app_name = "twilio"
 
 urlpatterns = [
     path("sms", webhooks.sms, name="sms"),
+    path("voice", webhooks.call, name="voice"),
     path("status", webhooks.status, name="status"),
 ]

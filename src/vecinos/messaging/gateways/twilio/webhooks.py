@@ -1,5 +1,6 @@
-"""Twilio's calls to us: inbound texts and delivery receipts. Each must carry a valid
-X-Twilio-Signature for our public URL; anything else gets 403 and nothing is stored."""
+"""Twilio's calls to us: inbound texts, incoming phone calls, and status reports for the texts and
+calls we sent. Each must carry a valid X-Twilio-Signature for our public URL; anything else gets
+403 and nothing is stored or logged."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
+from twilio.twiml.voice_response import VoiceResponse  # type: ignore[import-untyped]
 
 from vecinos.core.phones import InvalidPhoneNumberError
-from vecinos.messaging import inbound
+from vecinos.messaging import inbound, voice
 from vecinos.messaging.gateways import config
+from vecinos.messaging.gateways.twilio.twiml import render
 from vecinos.messaging.receipts import apply_receipt
 
 FAILED_STATUSES = {"failed", "undelivered"}
+# A call's final states (twilio.com/docs/voice/api/call-resource#call-status-values). "completed"
+# means someone or something (perhaps voicemail) picked up and the message was read.
+CALL_COMPLETED = "completed"
+CALL_FAILED_STATUSES = {"busy", "no-answer", "failed", "canceled"}
 
 
 def signed(request: HttpRequest) -> bool:
@@ -28,7 +35,7 @@ def signed(request: HttpRequest) -> bool:
     return bool(RequestValidator(token).validate(url, params, signature))
 
 
-def twiml(response: MessagingResponse, status: int = 200) -> HttpResponse:
+def twiml(response: MessagingResponse | VoiceResponse, status: int = 200) -> HttpResponse:
     return HttpResponse(str(response), content_type="text/xml", status=status)
 
 
@@ -56,17 +63,53 @@ def sms(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
-def status(request: HttpRequest) -> HttpResponse:
-    """A delivery receipt: delivered, or failed with Twilio's error code."""
+def call(request: HttpRequest) -> HttpResponse:
+    """An incoming phone call, answered with a registered call handler's script or, without one,
+    who we are. A hidden caller ("anonymous", "restricted") is answered like anyone else; nothing
+    about the call is stored here."""
     if not signed(request):
         return HttpResponseForbidden("invalid signature")
-    sid = request.POST.get("MessageSid", "")
-    state = request.POST.get("MessageStatus", "")
+    sid = request.POST.get("CallSid", "")
     if not sid:
-        return HttpResponse("MessageSid is missing", status=400, content_type="text/plain")
+        return HttpResponse("CallSid is missing", status=400, content_type="text/plain")
+    incoming = voice.incoming_call(
+        gateway="twilio", call_id=sid, caller=request.POST.get("From", "")
+    )
+    return twiml(render(voice.answer(incoming)))
+
+
+@csrf_exempt
+@require_POST
+def status(request: HttpRequest) -> HttpResponse:
+    """A delivery receipt for a text (MessageSid, MessageStatus) or the outcome of a call we made
+    (CallSid, CallStatus): delivered, or failed with Twilio's status and error code."""
+    if not signed(request):
+        return HttpResponseForbidden("invalid signature")
+    if request.POST.get("MessageSid"):
+        return _message_status(request)
+    if request.POST.get("CallSid"):
+        return _call_status(request)
+    return HttpResponse("MessageSid or CallSid is missing", status=400, content_type="text/plain")
+
+
+def _message_status(request: HttpRequest) -> HttpResponse:
+    sid = request.POST["MessageSid"]
+    state = request.POST.get("MessageStatus", "")
     if state == "delivered":
         apply_receipt("twilio", sid, delivered=True)
     elif state in FAILED_STATUSES:
         code = request.POST.get("ErrorCode", "")
         apply_receipt("twilio", sid, delivered=False, error=f"{code}: {state} (delivery receipt)")
+    return HttpResponse(status=204)
+
+
+def _call_status(request: HttpRequest) -> HttpResponse:
+    sid = request.POST["CallSid"]
+    state = request.POST.get("CallStatus", "")
+    if state == CALL_COMPLETED:
+        apply_receipt("twilio", sid, delivered=True)
+    elif state in CALL_FAILED_STATUSES:
+        code = request.POST.get("ErrorCode", "")
+        error = f"{code}: {state} (call status)" if code else f"{state} (call status)"
+        apply_receipt("twilio", sid, delivered=False, error=error)
     return HttpResponse(status=204)
