@@ -92,10 +92,10 @@ def test_an_empty_secret_keeps_the_saved_one_and_a_new_one_replaces_it(
 @pytest.mark.parametrize(
     ("senders", "error"),
     [
-        ("+12135550100 fast", "Line 1: a number, then up to two whole numbers above zero."),
+        ("+12135550100 fast", "Line 1: a sender number, then up to two whole numbers above zero."),
         ("+12135550100\nnot-a-number", "Line 2: not-a-number is not a phone number."),
         ("+12135550100\n+12135550100", "Line 2: +12135550100 is listed twice."),
-        ("+12135550100 0", "Line 1: a number, then up to two whole numbers above zero."),
+        ("+12135550100 0", "Line 1: a sender number, then up to two whole numbers above zero."),
     ],
 )
 def test_bad_sender_lines_are_refused_with_their_line(
@@ -162,17 +162,22 @@ def test_a_coordinator_adds_an_e_mail_gateway_on_a_fresh_server(
     assert response["Location"] == "/messages/gateways/email/"
     response = client.post(
         "/messages/gateways/email/",
-        {"enabled": "on", "host": "127.0.0.1", "port": "twenty-five", "tls": "maybe"},
+        {"enabled": "on", "host": "127.0.0.1", "port": "twenty-five", "tls": "on"},
     )
-    page = response.content.decode()
-    assert "Enter a port number." in page and "Enter true or false." in page
+    assert "Enter a port number." in response.content.decode()
     client.post(
         "/messages/gateways/email/",
-        {"enabled": "on", "host": "127.0.0.1", "port": "2525", "tls": "false", "password": "pw"},
+        {
+            "enabled": "on",
+            "host": "127.0.0.1",
+            "port": "2525",
+            "password": "smtp-password-on-the-page",
+        },
     )
     email = config.load().get("email")
     assert email is not None and email.option("port") == "2525"
-    assert "pw" not in raw_secrets("email")
+    assert email.option("tls") == "false", "an unticked box turns STARTTLS off"
+    assert "smtp-password-on-the-page" not in raw_secrets("email")
     assert gateway_for(Channel.EMAIL) is not None and gateway_for(Channel.SMS) is None
 
 
@@ -181,11 +186,17 @@ def test_a_coordinator_sees_and_resolves_a_gateway_problem(
 ) -> None:
     GatewayHealth.objects.create(name="twilio", failures=7, last_error="503: down")
     problem = GatewayProblem.objects.create(
-        gateway="twilio", kind=GatewayProblemKind.FAILING, detail="7 failures", failed_over_to="x"
+        gateway="twilio",
+        kind=GatewayProblemKind.FAILING,
+        failures=7,
+        error="503: down",
+        failed_over_to="x",
     )
     client = logged_in(coordinator)
     page = client.get("/messages/gateways/").content.decode()
-    assert "7 failures" in page and "Messages now go through x." in page
+    assert (
+        "7 failures in a row; the last: 503: down" in page and "Messages now go through x." in page
+    )
     client.post("/messages/gateways/", {"action": "resolve", "problem": str(problem.id)})
     problem.refresh_from_db()
     assert problem.resolved_at is not None

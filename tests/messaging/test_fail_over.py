@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tests.conftest import MakeAccount
 from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -132,8 +133,9 @@ def test_with_no_other_gateway_the_failing_one_is_kept_and_coordinators_are_told
 def test_only_the_first_of_several_workers_sets_a_gateway_aside(
     failing_twilio: FakeTwilio, coordinator_phone: Person
 ) -> None:
-    assert health.set_aside("twilio", GatewayProblemKind.SLOW, Channel.SMS, detail="slow")
-    assert not health.set_aside("twilio", GatewayProblemKind.SLOW, Channel.SMS, detail="slow")
+    facts = {"handed": 40, "unanswered": 9}
+    assert health.set_aside("twilio", GatewayProblemKind.SLOW, Channel.SMS, **facts)
+    assert not health.set_aside("twilio", GatewayProblemKind.SLOW, Channel.SMS, **facts)
     assert GatewayProblem.objects.count() == 1
     assert OutboundMessage.objects.filter(kind=health.GATEWAY_WARNING).count() == 1
 
@@ -163,5 +165,6 @@ def test_coordinators_see_the_problem_on_their_start_page_and_others_do_not(
     coordinator = coordinator_phone.account
     assert coordinator is not None
     page = logged_in(coordinator).get("/").content.decode()
-    assert "Messages now go through simulator." in page
+    with translation.override("ko"):  # the coordinator reads Korean
+        assert _("Messages now go through %(successor)s.") % {"successor": "simulator"} in page
     assert "simulator." not in logged_in(dispatcher).get("/").content.decode()

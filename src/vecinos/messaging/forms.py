@@ -54,6 +54,10 @@ class GatewayForm(forms.Form):
                     else "",
                     max_length=500,
                 )
+            elif option.yes_no:
+                self.fields[option.key] = forms.BooleanField(
+                    label=option.label, required=False, initial=option.default == "true"
+                )
             else:
                 self.fields[option.key] = forms.CharField(
                     label=option.label,
@@ -75,11 +79,8 @@ class GatewayForm(forms.Form):
             value = data.get(key)
             if value and not str(value).startswith(("http://", "https://")):
                 self.add_error(key, _("Enter an address that starts with http:// or https://."))
-        if self.name == "email":
-            if data.get("port") and not str(data["port"]).isdigit():
-                self.add_error("port", _("Enter a port number."))
-            if data.get("tls") and str(data["tls"]).lower() not in {"true", "false"}:
-                self.add_error("tls", _("Enter true or false."))
+        if self.name == "email" and data.get("port") and not str(data["port"]).isdigit():
+            self.add_error("port", _("Enter a port number."))
         if self.name == "signal" and data.get("number"):
             try:
                 data["number"] = normalize_phone(str(data["number"]))
@@ -93,7 +94,7 @@ class GatewayForm(forms.Form):
         for number_line, parts in enumerate(lines, start=1):
             if len(parts) > 3 or not all(p.isdigit() and int(p) > 0 for p in parts[1:]):
                 raise forms.ValidationError(
-                    _("Line %(line)s: a number, then up to two whole numbers above zero."),
+                    _("Line %(line)s: a sender number, then up to two whole numbers above zero."),
                     params={"line": number_line},
                 )
             number = parts[0]
@@ -116,11 +117,14 @@ class GatewayForm(forms.Form):
         return senders
 
     def options(self) -> dict[str, str]:
-        return {
-            o.key: str(self.cleaned_data.get(o.key) or "")
-            for o in OPTIONS[self.name]
-            if not o.secret
-        }
+        values = {}
+        for option in OPTIONS[self.name]:
+            value = self.cleaned_data.get(option.key)
+            if option.yes_no:
+                values[option.key] = "true" if value else "false"
+            elif not option.secret:
+                values[option.key] = str(value or "")
+        return values
 
     def secrets(self) -> dict[str, str]:
         """Only the secrets typed in now; empty fields keep what is saved."""

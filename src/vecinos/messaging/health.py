@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -53,11 +54,14 @@ def record_failure(name: str, error: str, channel: str, now: datetime | None = N
     failures = GatewayHealth.objects.filter(name=name).values_list("failures", flat=True).first()
     if (failures or 0) < settings.VECINOS_FAILOVER_AFTER_ERRORS:
         return False
-    detail = _("%(count)s failures in a row; the last: %(error)s") % {
-        "count": failures,
-        "error": error[:200],
-    }
-    return set_aside(name, GatewayProblemKind.FAILING, channel, detail=detail, now=now)
+    return set_aside(
+        name,
+        GatewayProblemKind.FAILING,
+        channel,
+        now=now,
+        failures=failures or 0,
+        error=error[:500],
+    )
 
 
 def record_success(name: str, now: datetime | None = None) -> None:
@@ -70,7 +74,7 @@ def record_success(name: str, now: datetime | None = None) -> None:
 
 
 def set_aside(
-    name: str, kind: str, channel: str, *, detail: str = "", now: datetime | None = None
+    name: str, kind: str, channel: str, *, now: datetime | None = None, **facts: Any
 ) -> bool:
     """Take ``name`` out of the rotation for ``VECINOS_FAILOVER_MINUTES`` and warn coordinators.
     Safe to call from several workers at once: only the first one that sets it aside warns.
@@ -92,7 +96,7 @@ def set_aside(
     )
     with transaction.atomic():
         problem = GatewayProblem.objects.create(
-            gateway=name, kind=kind, detail=detail, failed_over_to=successor, started_at=now
+            gateway=name, kind=kind, failed_over_to=successor, started_at=now, **facts
         )
         warn_coordinators(problem)
     logger.warning("gateway %s set aside (%s); failing over to %r", name, kind, successor)
@@ -105,7 +109,7 @@ def problem_text(problem: GatewayProblem) -> str:
         "network": settings.VECINOS_NETWORK_NAME,
         "gateway": problem.gateway,
         "successor": problem.failed_over_to,
-        "detail": problem.detail,
+        "detail": problem.describe(),
     }
     if problem.kind == GatewayProblemKind.SLOW:
         text = (
@@ -116,7 +120,7 @@ def problem_text(problem: GatewayProblem) -> str:
     if problem.failed_over_to:
         more = _("Messages now go through %(successor)s.") % values
     else:
-        more = _("No other gateway is configured for it: messages wait and are retried.")
+        more = _("No other gateway can carry these messages: they wait and are retried.")
     return f"{text} {more}"
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from vecinos.core.fields import EncryptedTextField, KeyedHashField
 from vecinos.messaging.choices import (
@@ -294,7 +295,12 @@ class GatewayProblem(models.Model):
 
     gateway = models.CharField(max_length=16)
     kind = models.CharField(max_length=8, choices=GatewayProblemKind.choices)
-    detail = models.TextField(blank=True)
+    # Failing: failures in a row and the provider's last error (its own words, untranslated).
+    failures = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # Slow: of the messages handed over in the judged window, how many had no delivery report.
+    handed = models.PositiveIntegerField(default=0)
+    unanswered = models.PositiveIntegerField(default=0)
     failed_over_to = models.CharField(max_length=16, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -311,3 +317,24 @@ class GatewayProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.kind}"
+
+    def describe(self) -> str:
+        """What happened, in the active language (stored as numbers so that each coordinator
+        reads it in their own)."""
+        if self.kind == GatewayProblemKind.SLOW:
+            return ngettext(
+                "%(unanswered)s of %(handed)s message had no delivery report after "
+                "%(minutes)s minutes",
+                "%(unanswered)s of %(handed)s messages had no delivery report after "
+                "%(minutes)s minutes",
+                self.handed,
+            ) % {
+                "unanswered": self.unanswered,
+                "handed": self.handed,
+                "minutes": settings.VECINOS_SLOW_AFTER_MINUTES,
+            }
+        return ngettext(
+            "%(count)s failure in a row; the last: %(error)s",
+            "%(count)s failures in a row; the last: %(error)s",
+            self.failures,
+        ) % {"count": self.failures, "error": self.error}

@@ -185,7 +185,9 @@ def gateway_settings(user: User, name: str) -> GatewaySettings:
         current = found or config.GatewayConfig(name)
         enabled = True
     initial: dict[str, object] = {
-        o.key: current.option(o.key) for o in config.OPTIONS[name] if not o.secret
+        o.key: current.option(o.key) == "true" if o.yes_no else current.option(o.key)
+        for o in config.OPTIONS[name]
+        if not o.secret
     }
     initial["enabled"] = enabled
     initial["senders"] = "\n".join(

@@ -34,6 +34,7 @@ class Option:
     secret: bool = False
     default: str = ""
     required: bool = False
+    yes_no: bool = False  # a tick box, kept as "true" / "false"
 
 
 # What each gateway needs. Secrets are sealed in the database and never shown again once saved.
@@ -60,7 +61,7 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("port", _("SMTP port"), default="587"),
         Option("user", _("SMTP login")),
         Option("password", _("SMTP password"), secret=True),
-        Option("tls", _("Use STARTTLS (true or false)"), default="true"),
+        Option("tls", _("Encrypt the connection (STARTTLS)"), default="true", yes_no=True),
         Option("from_address", _("From address"), default="vecinos@localhost"),
     ),
     "simulator": (),
