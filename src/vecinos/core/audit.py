@@ -30,6 +30,8 @@ USER_TWO_FACTOR_ENABLED = "core.user.two_factor_enabled"
 USER_TWO_FACTOR_RESET = "core.user.two_factor_reset"
 AUDIT_LOG_VIEWED = "core.audit.viewed"
 KEYS_ROTATED = "core.keys.rotated"
+BROADCAST_DRAFTED = "messaging.broadcast.drafted"
+BROADCAST_SENT = "messaging.broadcast.sent"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -49,6 +51,8 @@ LABELS = {
     USER_TWO_FACTOR_RESET: _("Reset an account's two-factor login"),
     AUDIT_LOG_VIEWED: _("Viewed the audit log"),
     KEYS_ROTATED: _("Re-encrypted stored data with the newest key"),
+    BROADCAST_DRAFTED: _("Drafted a broadcast"),
+    BROADCAST_SENT: _("Sent a broadcast"),
 }
 
 

@@ -31,6 +31,8 @@ class Capability(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_PHONE_SIMULATOR = "use_phone_simulator"
+    # Writing to the whole community (alert list or contact list) at once.
+    SEND_BROADCASTS = "send_broadcasts"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

@@ -76,3 +76,25 @@ class SkipReason(models.TextChoices):
     OPTED_OUT = "opted_out", _("The person opted out")
     NO_CONSENT = "no_consent", _("No consent for this channel")
     NO_GATEWAY = "no_gateway", _("No gateway for this channel")
+
+
+class Audience(models.TextChoices):
+    """Who a broadcast goes to."""
+
+    ALERT_LIST = "alert_list", _("Community alert list (everyone who texted JOIN)")
+    CONTACTS = "contacts", _("Contact list (people reachable on the channel)")
+
+
+class BroadcastStatus(models.TextChoices):
+    """A draft can still be changed; once sending, its messages are in the outbox."""
+
+    DRAFT = "draft", _("Draft")
+    SENDING = "sending", _("Sending")
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return "grey" if value == cls.DRAFT else "blue"
+
+
+# Channels a broadcast can use: a phone call to thousands is not a broadcast.
+BROADCAST_CHANNELS = (Channel.SMS, Channel.SIGNAL, Channel.EMAIL)

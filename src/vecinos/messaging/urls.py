@@ -8,4 +8,8 @@ app_name = "messaging"
 
 urlpatterns = [
     path("simulator/", views.simulator, name="simulator"),
+    path("broadcasts/", views.broadcast_list, name="broadcast_list"),
+    path("broadcasts/new/", views.broadcast_create, name="broadcast_create"),
+    path("broadcasts/<int:broadcast_id>/", views.broadcast_detail, name="broadcast_detail"),
+    path("broadcasts/<int:broadcast_id>/edit/", views.broadcast_edit, name="broadcast_edit"),
 ]
