@@ -26,7 +26,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -168,12 +167,11 @@ def texts(broadcast: Broadcast) -> list[tuple[str, str, str]]:
 
 
 def _first_per_address(rows: QuerySet[Any], hash_name: str) -> QuerySet[Any]:
-    """One row id per keyed hash: a number that joined two areas, or a household's shared
-    phone, gets the broadcast once."""
-    first: QuerySet[Any] = (
-        rows.order_by().values(hash_name).annotate(first=Min("id")).values("first")
-    )
-    return first
+    """``rows`` without those whose keyed hash an earlier row of ``rows`` has: a number that
+    joined two areas, or a household's shared phone, gets the broadcast once. (NOT EXISTS on the
+    hash's index: no sort or grouping of the whole list.)"""
+    earlier = rows.filter(**{hash_name: OuterRef(hash_name), "id__lt": OuterRef("id")})
+    return rows.filter(~Exists(earlier))
 
 
 def _recipients(broadcast: Broadcast) -> QuerySet[Any]:
@@ -187,9 +185,7 @@ def _recipients(broadcast: Broadcast) -> QuerySet[Any]:
         chosen = AlertSubscription.objects.all()
         if broadcast.areas:
             chosen = chosen.filter(area__in=broadcast.areas)
-        rows = AlertSubscription.objects.filter(
-            id__in=_first_per_address(chosen, hash_name)
-        ).annotate(
+        rows = _first_per_address(chosen, hash_name).annotate(
             r_address=F("address"),
             r_hash=F(hash_name),
             r_language=F("language"),
@@ -205,7 +201,7 @@ def _recipients(broadcast: Broadcast) -> QuerySet[Any]:
             .values("granted")[:1]
         )
         reachable = Person.objects.exclude(**{hash_name: ""})
-        rows = Person.objects.filter(id__in=_first_per_address(reachable, hash_name)).annotate(
+        rows = _first_per_address(reachable, hash_name).annotate(
             r_address=F(address),
             r_hash=F(hash_name),
             r_language=F("preferred_language"),
