@@ -14,6 +14,8 @@ from tests.conftest import PASSWORD, totp_code
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
+from vecinos.messaging import broadcasts
+from vecinos.messaging.services import do_subscribe
 from vecinos.organizing.models import Person
 
 pytestmark = pytest.mark.browser
@@ -27,7 +29,20 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         full_name="Librada Urbina", phone="+12135550142", languages=["es", "mix"]
     )
     audit.record(coordinator, audit.USER_CREATED, member)
-    return {"coordinator": coordinator.id, "member": member.id, "person": person.id}
+    do_subscribe("+12135550143", "90005", "ko")
+    do_subscribe("+12135550144", "90006", "es")
+    texts = {"es": "Asamblea el martes a las 7", "ko": "화요일 7시 총회"}
+    fields = {"channel": "sms", "audience": "alert_list", "areas": [], "fallback": "es"}
+    sent = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    broadcasts.do_send_broadcast(coordinator, sent)
+    draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    return {
+        "coordinator": coordinator.id,
+        "member": member.id,
+        "person": person.id,
+        "draft": draft.id,
+        "sent": sent.id,
+    }
 
 
 def test_a_coordinator_can_use_every_page_on_a_small_phone(
@@ -58,6 +73,11 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "audit": "/audit/",
         "my-account": "/account/",
         "phone-simulator": "/messages/simulator/",
+        "broadcasts": "/messages/broadcasts/",
+        "broadcast-new": "/messages/broadcasts/new/",
+        "broadcast-preview": f"/messages/broadcasts/{neighborhood['draft']}/",
+        "broadcast-edit": f"/messages/broadcasts/{neighborhood['draft']}/edit/",
+        "broadcast-progress": f"/messages/broadcasts/{neighborhood['sent']}/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")

@@ -43,6 +43,10 @@ KNOWN_PAGES = {
     "organizing:person_detail",
     "organizing:person_edit",
     "messaging:simulator",
+    "messaging:broadcast_list",
+    "messaging:broadcast_create",
+    "messaging:broadcast_detail",
+    "messaging:broadcast_edit",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -63,6 +67,10 @@ EXPLICIT = {
     ("organizing:person_create", "organizer"): 200,
     ("messaging:simulator", "coordinator"): 200,
     ("messaging:simulator", "organizer"): 403,
+    ("messaging:broadcast_create", "coordinator"): 200,
+    ("messaging:broadcast_detail", "dispatcher"): 403,
+    ("messaging:broadcast_list", "organizer"): 403,
+    ("messaging:broadcast_edit", "responder"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,

@@ -26,7 +26,7 @@ BROADCAST_LIST_QUERIES = 8
 
 def counts(html: str) -> dict[str, int]:
     """Status label -> count, as the progress table shows them."""
-    rows = re.findall(r'class="badge[^"]*">([^<]+)</span></th>\s*<td>(\d+)</td>', html)
+    rows = re.findall(r'class="badge[^"]*">([^<]+)</span></th>\s*<td[^>]*>(\d+)</td>', html)
     return {label: int(count) for label, count in rows}
 
 

@@ -81,8 +81,8 @@ class SkipReason(models.TextChoices):
 class Audience(models.TextChoices):
     """Who a broadcast goes to."""
 
-    ALERT_LIST = "alert_list", _("Community alert list (everyone who texted JOIN)")
-    CONTACTS = "contacts", _("Contact list (people reachable on the channel)")
+    ALERT_LIST = "alert_list", _("Community alert list")
+    CONTACTS = "contacts", _("Contact list")
 
 
 class BroadcastStatus(models.TextChoices):

@@ -47,7 +47,14 @@ class BroadcastForm(forms.Form):
         label=_("Send by"),
         choices=[(channel.value, channel.label) for channel in BROADCAST_CHANNELS],
     )
-    audience = forms.ChoiceField(label=_("To"), choices=Audience.choices)
+    audience = forms.ChoiceField(
+        label=_("To"),
+        choices=Audience.choices,
+        help_text=_(
+            "The community alert list is every number that texted JOIN. The contact list is "
+            "everyone in Vecinos with an address for the channel who has not said no to it."
+        ),
+    )
     areas = forms.MultipleChoiceField(
         label=_("Only these areas (alert list)"),
         required=False,
@@ -75,7 +82,7 @@ class BroadcastForm(forms.Form):
                 label=BODY_LABELS.get(language, language),
                 required=False,
                 max_length=MAX_BODY_CHARACTERS,
-                widget=forms.Textarea(attrs={"rows": 4}),
+                widget=forms.Textarea(attrs={"rows": 4, "lang": language}),
             )
         bodies = [f"body_{language}" for language in broadcasts.languages()]
         self.order_fields(["channel", "audience", "areas", *bodies, "fallback"])
