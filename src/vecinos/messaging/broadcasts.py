@@ -215,7 +215,8 @@ def _recipients(broadcast: Broadcast) -> QuerySet[Any]:
         if broadcast.channel in PHONE_CHANNELS
         else Value(False, output_field=BooleanField())
     )
-    return rows.annotate(opted_out=opted_out).order_by()
+    annotated: QuerySet[Any] = rows.annotate(opted_out=opted_out).order_by()
+    return annotated
 
 
 SKIP = Q(opted_out=True) | Q(consent=False)
