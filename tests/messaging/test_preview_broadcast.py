@@ -150,6 +150,40 @@ def test_the_pace_adds_up_the_numbers_and_their_daily_limits() -> None:
     assert days.minutes - days.minutes_left_today == pytest.approx(2 * 24 * 60 + 2000 / 60)
 
 
+def test_what_was_sent_today_and_what_waits_in_the_outbox_count_too() -> None:
+    used = broadcasts.estimate_pace(1000, [LONG_CODE], at(9), sent_today={LONG_CODE: 5500})
+    assert (used.sent_today, used.today_segments, used.rest_segments) == (5500, 500, 500)
+    assert used.capped_by_daily_limit and not used.finishes_today
+
+    queued = broadcasts.estimate_pace(600, [LONG_CODE], at(9), ahead=5700)
+    assert (queued.ahead, queued.today_segments, queued.rest_segments) == (5700, 300, 300)
+    assert queued.capped_by_daily_limit
+
+    fits = broadcasts.estimate_pace(60, [LONG_CODE], at(9), ahead=120)
+    assert fits.finishes_today and fits.minutes == pytest.approx(3)
+
+
+def test_the_preview_counts_the_numbers_work_so_far_today(coordinator: User, settings: Any) -> None:
+    settings.VECINOS_PHONE_GATEWAYS = ["twilio"]
+    settings.VECINOS_TWILIO_FROM = [LONG_CODE]
+    subscribe(1)
+    earlier = draft(coordinator, bodies={"es": SPANISH})
+    broadcasts.do_send_broadcast(coordinator, earlier)  # 2 segments waiting
+    OutboundMessage.objects.create(
+        channel=Channel.SMS,
+        address=number(9),
+        body="x",
+        kind="test",
+        status="delivered",
+        sender=LONG_CODE,
+        segments=3,
+        sent_at=timezone.now(),
+    )
+    preview = broadcasts.preview(coordinator, draft(coordinator, bodies={"es": "Hola"}))
+    assert preview.pace is not None
+    assert (preview.pace.ahead, preview.pace.sent_today, preview.pace.segments) == (2, 3, 1)
+
+
 def test_the_preview_page_says_when_it_cannot_finish_today(
     coordinator: User, logged_in: Callable[[User], Client], settings: Any
 ) -> None:

@@ -30,6 +30,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     TextField,
     Value,
     When,
@@ -249,16 +250,20 @@ class LanguageCost:
 
 @dataclass(frozen=True)
 class Pace:
-    """How long the sender numbers take to hand all segments over at their configured pace,
-    with their daily limits starting again at local midnight."""
+    """How long the sender numbers take to hand this broadcast's segments over at their
+    configured pace, after what is already waiting in the outbox, with their daily limits
+    starting again at local midnight."""
 
-    segments: int
+    segments: int  # this broadcast's
+    ahead: int  # segments already waiting in the outbox on this channel: they go first
     numbers: int  # sender numbers
     per_minute: int  # all numbers together
     per_day: int | None  # all numbers together; None when one of them has no daily limit
-    minutes: float  # from now until the last segment goes out
-    today_segments: int  # segments that go out before midnight
+    sent_today: int  # segments the numbers have already sent today
+    minutes: float  # from now until this broadcast's last segment goes out
+    today_segments: int  # this broadcast's segments that go out before midnight
     minutes_left_today: float
+    capped_by_daily_limit: bool  # the daily limits, not the pace, stop the sending today
 
     @property
     def finishes_today(self) -> bool:
@@ -267,11 +272,6 @@ class Pace:
     @property
     def rest_segments(self) -> int:
         return self.segments - self.today_segments
-
-    @property
-    def capped_by_daily_limit(self) -> bool:
-        """The daily limits, not the pace, stop the sending today."""
-        return self.per_day is not None and self.today_segments >= self.per_day
 
     def duration(self) -> str:
         return duration_words(self.minutes)
@@ -382,6 +382,11 @@ def preview(user: User, broadcast: Broadcast, now: datetime | None = None) -> Pr
     recipients = sum(cost.recipients for cost in costs)
     segments = sum(cost.total_segments for cost in costs)
     senders = gateway.senders() if gateway is not None else []
+    pace = None
+    if senders:
+        now = now or timezone.now()
+        ahead, sent_today = _outbox_load(broadcast.channel, senders, now)
+        pace = estimate_pace(segments, senders, now, ahead=ahead, sent_today=sent_today)
     return Preview(
         broadcast=broadcast,
         recipients=recipients,
@@ -389,27 +394,40 @@ def preview(user: User, broadcast: Broadcast, now: datetime | None = None) -> Pr
         refused=refused,
         languages=costs,
         gateway=gateway.name if gateway is not None else "",
-        pace=estimate_pace(segments, senders, now or timezone.now()) if senders else None,
+        pace=pace,
     )
 
 
-def estimate_pace(segments: int, senders: list[str], now: datetime) -> Pace:
-    """Time for ``senders`` to hand over ``segments``, each number at ``rates.per_minute`` until
-    its ``rates.per_day`` runs out; the daily limits start again at local midnight (T-Mobile's
-    caps reset at midnight Pacific, the default time zone)."""
+def estimate_pace(
+    segments: int,
+    senders: list[str],
+    now: datetime,
+    *,
+    ahead: int = 0,
+    sent_today: dict[str, int] | None = None,
+) -> Pace:
+    """Time for ``senders`` to hand over ``ahead`` and then ``segments`` segments, each number at
+    ``rates.per_minute`` until its ``rates.per_day`` (less what it ``sent_today``) runs out; the
+    daily limits start again at local midnight (T-Mobile's caps reset at midnight Pacific, the
+    default time zone)."""
+    sent_today = sent_today or {}
     limits = [(rates.per_minute(sender), rates.per_day(sender)) for sender in senders]
-    per_minute = sum(rate for rate, _daily in limits)
+    left = [
+        (rate, None if daily is None else max(0, daily - sent_today.get(sender, 0)))
+        for sender, (rate, daily) in zip(senders, limits, strict=True)
+    ]
     caps = [daily for _rate, daily in limits]
-    per_day = None if None in caps else sum(cap for cap in caps if cap is not None)
+    caps_left = [daily for _rate, daily in left]
     local = timezone.localtime(now)
     midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
     left_today = (midnight - now).total_seconds() / 60
 
-    today = min(segments, math.floor(_sent_within(left_today, limits)))
-    if today >= segments:
-        minutes = _minutes_for(segments, limits)
+    total = ahead + segments
+    today = min(total, math.floor(_sent_within(left_today, left)))
+    if today >= total:
+        minutes = _minutes_for(total, left)
     else:
-        rest = segments - today
+        rest = total - today
         a_day = _sent_within(MINUTES_A_DAY, limits)
         full_days = math.ceil(rest / a_day) - 1
         minutes = (
@@ -417,13 +435,34 @@ def estimate_pace(segments: int, senders: list[str], now: datetime) -> Pace:
         )
     return Pace(
         segments=segments,
+        ahead=ahead,
         numbers=len(senders),
-        per_minute=per_minute,
-        per_day=per_day,
+        per_minute=sum(rate for rate, _daily in limits),
+        per_day=None if None in caps else sum(cap for cap in caps if cap is not None),
+        sent_today=sum(sent_today.get(sender, 0) for sender in senders),
         minutes=minutes,
-        today_segments=today,
+        today_segments=min(segments, max(0, today - ahead)),
         minutes_left_today=left_today,
+        capped_by_daily_limit=None not in caps_left
+        and today >= sum(cap for cap in caps_left if cap is not None),
     )
+
+
+def _outbox_load(channel: str, senders: list[str], now: datetime) -> tuple[int, dict[str, int]]:
+    """Segments waiting in the outbox on ``channel`` (served by the ready and sending indexes),
+    and segments each sender number has sent since local midnight."""
+    ahead = OutboundMessage.objects.filter(channel=channel, status__in=PENDING).aggregate(
+        total=Sum("segments")
+    )["total"]
+    midnight = datetime.combine(timezone.localdate(now), time(0), timezone.get_current_timezone())
+    sent = (
+        OutboundMessage.objects.filter(sender__in=senders, sent_at__gte=midnight)
+        .order_by()
+        .values("sender")
+        .annotate(total=Sum("segments"))
+        .values_list("sender", "total")
+    )
+    return ahead or 0, dict(sent)
 
 
 def _sent_within(minutes: float, limits: list[tuple[int, int | None]]) -> float:
