@@ -390,3 +390,12 @@ def _raw_address(message_id: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT address FROM messaging_outboundmessage WHERE id = %s", [message_id])
         return str(cursor.fetchone()[0])
+
+
+def test_an_unknown_broadcast_is_not_found(
+    coordinator: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(coordinator)
+    assert client.get("/messages/broadcasts/999/").status_code == 404
+    assert client.post("/messages/broadcasts/999/", {"action": "send"}).status_code == 404
+    assert not OutboundMessage.objects.exists()
