@@ -239,6 +239,11 @@ def test_nobody_to_send_to_keeps_the_draft(coordinator: User) -> None:
     broadcast = draft(coordinator)
     with pytest.raises(broadcasts.NoRecipientsError):
         broadcasts.do_send_broadcast(coordinator, broadcast)
+    subscribe(1)
+    do_opt_out(number(1), "stop")  # the only subscriber said STOP
+    with pytest.raises(broadcasts.NoRecipientsError):
+        broadcasts.do_send_broadcast(coordinator, broadcast)
+    assert not OutboundMessage.objects.exists()
     broadcast.refresh_from_db()
     assert broadcast.status == BroadcastStatus.DRAFT
     assert not AuditEvent.objects.filter(action=audit.BROADCAST_SENT).exists()

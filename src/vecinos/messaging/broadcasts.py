@@ -672,7 +672,7 @@ def do_send_broadcast(user: User, broadcast: Broadcast) -> int:
         PermissionDenied: the user may not send broadcasts.
         NotADraftError: it was already sent.
         NoGatewayError: no gateway carries its channel.
-        NoRecipientsError: it would reach nobody; it stays a draft.
+        NoRecipientsError: it would reach nobody (or only people who said no); it stays a draft.
     """
     check_broadcasts(user)
     if gateway_for(broadcast.channel) is None:
@@ -687,7 +687,10 @@ def do_send_broadcast(user: User, broadcast: Broadcast) -> int:
         # The texts as the row holds them now: a change saved in another tab before the move.
         broadcast.refresh_from_db()
         queued = _queue(broadcast, now)
-        if not queued:
+        to_send = OutboundMessage.objects.filter(
+            broadcast=broadcast, status=MessageStatus.QUEUED
+        ).exists()
+        if not to_send:
             raise NoRecipientsError  # rolls back: it stays a draft
         Broadcast.objects.filter(id=broadcast.id).update(recipients=queued)
         audit.record(
