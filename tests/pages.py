@@ -8,6 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability
+from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
+from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
 
 
@@ -33,9 +35,23 @@ class Page:
                 kwargs[parameter] = account.pk
             elif parameter == "name" and self.name == "messaging:gateway_edit":
                 kwargs[parameter] = "simulator"
+            elif parameter == "broadcast_id":
+                kwargs[parameter] = draft_broadcast(account).pk
             else:
                 raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
         return reverse(self.name, kwargs=kwargs)
+
+
+def draft_broadcast(author: User) -> Broadcast:
+    """A draft broadcast for the broadcast pages (made once, through the ORM, unaudited)."""
+    existing = Broadcast.objects.filter(status=BroadcastStatus.DRAFT).order_by("id").first()
+    return existing or Broadcast.objects.create(
+        channel=Channel.SMS,
+        audience=Audience.ALERT_LIST,
+        bodies={"es": "Asamblea el martes a las 7"},
+        fallback_language="es",
+        created_by=author,
+    )
 
 
 def all_pages() -> list[Page]:

@@ -14,8 +14,9 @@ from tests.conftest import PASSWORD, totp_code
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
+from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
-from vecinos.messaging.services import do_record_consent
+from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,20 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     # A consent history, so that the consent section's full table is checked too.
     for granted in (True, False):
         do_record_consent(person, Channel.SMS, granted=granted, recorded_by=coordinator)
-    return {"coordinator": coordinator.id, "member": member.id, "person": person.id}
+    do_subscribe("+12135550143", "90005", "ko")
+    do_subscribe("+12135550144", "90006", "es")
+    texts = {"es": "Asamblea el martes a las 7", "ko": "화요일 7시 총회"}
+    fields = {"channel": "sms", "audience": "alert_list", "areas": [], "fallback": "es"}
+    sent = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    broadcasts.do_send_broadcast(coordinator, sent)
+    draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    return {
+        "coordinator": coordinator.id,
+        "member": member.id,
+        "person": person.id,
+        "draft": draft.id,
+        "sent": sent.id,
+    }
 
 
 def test_a_coordinator_can_use_every_page_on_a_small_phone(
@@ -64,6 +78,13 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "audit": "/audit/",
         "my-account": "/account/",
         "phone-simulator": "/messages/simulator/",
+        "broadcasts": "/messages/broadcasts/",
+        "broadcast-new": "/messages/broadcasts/new/",
+        "broadcast-preview": f"/messages/broadcasts/{neighborhood['draft']}/",
+        "broadcast-edit": f"/messages/broadcasts/{neighborhood['draft']}/edit/",
+        "broadcast-progress": f"/messages/broadcasts/{neighborhood['sent']}/",
+        "gateways": "/messages/gateways/",
+        "gateway-edit": "/messages/gateways/twilio/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")

@@ -45,6 +45,10 @@ KNOWN_PAGES = {
     "messaging:simulator",
     "messaging:gateway_list",
     "messaging:gateway_edit",
+    "messaging:broadcast_list",
+    "messaging:broadcast_create",
+    "messaging:broadcast_detail",
+    "messaging:broadcast_edit",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -68,6 +72,10 @@ EXPLICIT = {
     ("messaging:gateway_list", "coordinator"): 200,
     ("messaging:gateway_list", "dispatcher"): 403,
     ("messaging:gateway_edit", "organizer"): 403,
+    ("messaging:broadcast_create", "coordinator"): 200,
+    ("messaging:broadcast_detail", "dispatcher"): 403,
+    ("messaging:broadcast_list", "organizer"): 403,
+    ("messaging:broadcast_edit", "responder"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,

@@ -34,6 +34,8 @@ KEYS_ROTATED = "core.keys.rotated"
 GATEWAY_CHANGED = "messaging.gateway.changed"
 GATEWAY_REMOVED = "messaging.gateway.removed"
 GATEWAY_PROBLEM_RESOLVED = "messaging.gateway.problem_resolved"
+BROADCAST_DRAFTED = "messaging.broadcast.drafted"
+BROADCAST_SENT = "messaging.broadcast.sent"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -57,6 +59,8 @@ LABELS = {
     GATEWAY_CHANGED: _("Changed a gateway's settings"),
     GATEWAY_REMOVED: _("Removed a gateway"),
     GATEWAY_PROBLEM_RESOLVED: _("Marked a gateway problem as resolved"),
+    BROADCAST_DRAFTED: _("Drafted a broadcast"),
+    BROADCAST_SENT: _("Sent a broadcast"),
 }
 
 

@@ -32,6 +32,8 @@ class Capability(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_PHONE_SIMULATOR = "use_phone_simulator"
     MANAGE_GATEWAYS = "manage_gateways"
+    # Writing to the whole community (alert list or contact list) at once.
+    SEND_BROADCASTS = "send_broadcasts"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

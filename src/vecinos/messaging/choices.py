@@ -81,3 +81,25 @@ class SkipReason(models.TextChoices):
 class GatewayProblemKind(models.TextChoices):
     FAILING = "failing", _("Failing")
     SLOW = "slow", _("Too slow to deliver")
+
+
+class Audience(models.TextChoices):
+    """Who a broadcast goes to."""
+
+    ALERT_LIST = "alert_list", _("Community alert list")
+    CONTACTS = "contacts", _("Contact list")
+
+
+class BroadcastStatus(models.TextChoices):
+    """A draft can still be changed; once sending, its messages are in the outbox."""
+
+    DRAFT = "draft", _("Draft")
+    SENDING = "sending", _("Sending")
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return "grey" if value == cls.DRAFT else "blue"
+
+
+# Channels a broadcast can use: a phone call to thousands is not a broadcast.
+BROADCAST_CHANNELS = (Channel.SMS, Channel.SIGNAL, Channel.EMAIL)

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 
 from vecinos.core.fields import EncryptedTextField, KeyedHashField
 from vecinos.messaging.choices import (
+    Audience,
+    BroadcastStatus,
     Channel,
     ConsentMethod,
     GatewayProblemKind,
@@ -104,6 +106,15 @@ class OutboundMessage(models.Model):
     segments = models.PositiveSmallIntegerField(default=1)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Indexed with its status below, not alone.
+    broadcast = models.ForeignKey(
+        "messaging.Broadcast",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+        db_index=False,
+    )
 
     class Meta:
         indexes = [
@@ -123,10 +134,50 @@ class OutboundMessage(models.Model):
             models.Index(fields=["address_hash", "-created_at"], name="outbox_address_idx"),
             # Delivery receipts find their message by the provider's id.
             models.Index(fields=["gateway", "provider_message_id"], name="outbox_provider_idx"),
+            # A broadcast's progress: its messages counted by status (an index-only scan).
+            models.Index(
+                fields=["broadcast", "status"],
+                name="outbox_broadcast_idx",
+                condition=Q(broadcast__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.id} {self.status}"
+
+
+class Broadcast(models.Model):
+    """One message to many people on one channel, with a text per language. It is drafted for the
+    preview and sent once: sending moves it from draft to sending and puts one outbox row per
+    recipient in the outbox, in the same transaction."""
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    # Alert list only: the areas chosen (as texted after JOIN); empty means every area.
+    areas = models.JSONField(default=list, blank=True)
+    # Language code -> cleaned text. One field for all languages: docs/decisions.md.
+    bodies = models.JSONField(default=dict)
+    # Recipients whose language has no text get this language's text.
+    fallback_language = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=8, choices=BroadcastStatus.choices, default=BroadcastStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Outbox rows written when it was sent, those recorded as not sent included.
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("broadcast")
+
+    def __str__(self) -> str:
+        return f"broadcast #{self.id} {self.channel} {self.status}"
 
 
 class InboundMessage(models.Model):
