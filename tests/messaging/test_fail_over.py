@@ -4,7 +4,7 @@ messages, and coordinators are warned on their own channel. Twilio is the loopba
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,11 +16,12 @@ from tests.conftest import MakeAccount
 from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from vecinos.core.choices import Role
 from vecinos.core.models import User
-from vecinos.messaging import health, outbox
+from vecinos.messaging import broadcasts, health, outbox
 from vecinos.messaging.choices import Channel, GatewayProblemKind, MessageStatus, Priority
 from vecinos.messaging.gateways import gateway_for
-from vecinos.messaging.models import GatewayHealth, GatewayProblem, OutboundMessage
-from vecinos.messaging.services import queue_message
+from vecinos.messaging.models import Broadcast, GatewayHealth, GatewayProblem, OutboundMessage
+from vecinos.messaging.receipts import apply_receipt
+from vecinos.messaging.services import do_subscribe, queue_message
 from vecinos.organizing.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,76 @@ def test_coordinators_see_the_problem_on_their_start_page_and_others_do_not(
     with translation.override("ko"):  # the coordinator reads Korean
         assert _("Messages now go through %(successor)s.") % {"successor": "simulator"} in page
     assert "simulator." not in logged_in(dispatcher).get("/").content.decode()
+
+
+@pytest.fixture
+def accepting_twilio(failing_twilio: FakeTwilio) -> FakeTwilio:
+    """Twilio that takes every text but, like a congested carrier, sends no delivery report."""
+    failing_twilio.errors.clear()
+    return failing_twilio
+
+
+def broadcast_to(count: int, coordinator: User) -> Broadcast:
+    for n in range(count):
+        do_subscribe(f"+1213555{2000 + n:04d}", "90005", "es")
+    draft = broadcasts.do_draft_broadcast(
+        coordinator,
+        bodies={"es": "Asamblea hoy a las 7"},
+        channel=Channel.SMS,
+        audience="alert_list",
+        areas=[],
+        fallback="es",
+    )
+    broadcasts.do_send_broadcast(coordinator, draft)
+    return draft
+
+
+def age(broadcast: Broadcast, minutes: int) -> datetime:
+    """Pretend the broadcast's messages were handed over ``minutes`` ago; returns 'now'."""
+    now = timezone.now()
+    OutboundMessage.objects.filter(broadcast=broadcast).update(
+        sent_at=now - timedelta(minutes=minutes)
+    )
+    return now
+
+
+def test_a_broadcast_left_undelivered_sets_its_gateway_aside_and_the_rest_fails_over(
+    accepting_twilio: FakeTwilio, coordinator_phone: Person
+) -> None:
+    assert coordinator_phone.account is not None
+    broadcast = broadcast_to(30, coordinator_phone.account)
+    drain()
+    assert (
+        OutboundMessage.objects.filter(broadcast=broadcast, status=MessageStatus.SENT).count() == 30
+    )
+    # Four minutes on, nothing is judged yet; after five, 30 of 30 have no report.
+    assert health.check_slow_broadcasts(age(broadcast, 4)) == []
+    assert health.check_slow_broadcasts(age(broadcast, 6)) == ["twilio"]
+    [problem] = GatewayProblem.objects.all()
+    assert problem.kind == GatewayProblemKind.SLOW and problem.broadcast_id == broadcast.id
+    assert (problem.handed, problem.unanswered, problem.failed_over_to) == (30, 30, "simulator")
+    [warning] = OutboundMessage.objects.filter(kind=health.GATEWAY_WARNING)
+    with translation.override("ko"):
+        assert problem.describe() in warning.body
+    later = queue("+13235550188")
+    drain()
+    later.refresh_from_db()
+    assert later.gateway == "simulator" and later.status == MessageStatus.DELIVERED
+    assert health.check_slow_broadcasts(age(broadcast, 6)) == [], "warned once, not every check"
+
+
+def test_reports_of_delivery_or_failure_are_answers_and_small_samples_are_not_judged(
+    accepting_twilio: FakeTwilio, coordinator_phone: Person
+) -> None:
+    assert coordinator_phone.account is not None
+    broadcast = broadcast_to(30, coordinator_phone.account)
+    drain()
+    sent = list(OutboundMessage.objects.filter(broadcast=broadcast).order_by("id"))
+    for message in sent[:20]:
+        apply_receipt("twilio", message.provider_message_id, delivered=True)
+    for message in sent[20:27]:
+        apply_receipt("twilio", message.provider_message_id, delivered=False, error="30006")
+    assert health.check_slow_broadcasts(age(broadcast, 6)) == [], "3 of 30 is 10%, not more"
+    OutboundMessage.objects.filter(id__in=[m.id for m in sent[:12]]).update(broadcast=None)
+    assert health.check_slow_broadcasts(age(broadcast, 6)) == [], "18 messages judge nothing"
+    assert not GatewayProblem.objects.exists()

@@ -14,14 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vecinos.core.choices import Role
-from vecinos.messaging.choices import Channel, GatewayProblemKind, Priority
+from vecinos.messaging.choices import Channel, GatewayProblemKind, MessageStatus, Priority
 from vecinos.messaging.gateways import config
-from vecinos.messaging.models import GatewayHealth, GatewayProblem
+from vecinos.messaging.models import Broadcast, GatewayHealth, GatewayProblem, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,61 @@ def warn_coordinators(problem: GatewayProblem) -> int:
         )
         queued += 1
     return queued
+
+
+# Fewer messages than this say nothing about a gateway's speed (one late report of three is noise).
+SLOW_SAMPLE = 20
+
+
+def check_slow_broadcasts(now: datetime | None = None) -> list[str]:
+    """Set aside gateways too slow to deliver a broadcast: of the messages of one broadcast that
+    one gateway took between two and one ``VECINOS_SLOW_AFTER_MINUTES`` ago, more than
+    ``VECINOS_SLOW_UNDELIVERED_PERCENT`` still have no delivery report. What is still queued then
+    goes through the next gateway. Returns the gateways set aside.
+
+    Only gateways that report delivery are judged (e-mail and Signal never say "delivered"), and a
+    report of failure counts as an answer: a list with many dead numbers is not a slow gateway.
+    Messages already handed over stay with the slow gateway: sending them again elsewhere could
+    make a phone get the same alert twice.
+    """
+    from vecinos.messaging.gateways import GATEWAYS
+
+    now = now or timezone.now()
+    after = timedelta(minutes=settings.VECINOS_SLOW_AFTER_MINUTES)
+    recent = Broadcast.objects.filter(sent_at__gte=now - timedelta(days=1)).values("id")
+    judged = (
+        OutboundMessage.objects.filter(
+            broadcast__in=recent, sent_at__gt=now - 2 * after, sent_at__lte=now - after
+        )
+        .exclude(gateway="")
+        .values("broadcast_id", "gateway", "channel")
+        .annotate(handed=Count("id"), unanswered=Count("id", filter=Q(status=MessageStatus.SENT)))
+        .order_by("broadcast_id")
+    )
+    aside = set_aside_names(now)
+    slow: list[str] = []
+    for group in judged:
+        gateway = group["gateway"]
+        adapter = GATEWAYS.get(gateway)
+        if adapter is None or not adapter.reports_delivery or gateway in aside | set(slow):
+            continue
+        handed, unanswered = group["handed"], group["unanswered"]
+        if (
+            handed < SLOW_SAMPLE
+            or unanswered * 100 <= handed * settings.VECINOS_SLOW_UNDELIVERED_PERCENT
+        ):
+            continue
+        if set_aside(
+            gateway,
+            GatewayProblemKind.SLOW,
+            group["channel"],
+            now=now,
+            handed=handed,
+            unanswered=unanswered,
+            broadcast_id=group["broadcast_id"],
+        ):
+            slow.append(gateway)
+    return slow
 
 
 def open_problems() -> list[GatewayProblem]:

@@ -352,6 +352,9 @@ class GatewayProblem(models.Model):
     # Slow: of the messages handed over in the judged window, how many had no delivery report.
     handed = models.PositiveIntegerField(default=0)
     unanswered = models.PositiveIntegerField(default=0)
+    broadcast = models.ForeignKey(
+        "messaging.Broadcast", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     failed_over_to = models.CharField(max_length=16, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ from vecinos.messaging.gateways.base import Gateway, PermanentError, Sent, Trans
 class EmailGateway(Gateway):
     name = "email"
     channels = frozenset({Channel.EMAIL})
+    reports_delivery = False
 
     def send(
         self,

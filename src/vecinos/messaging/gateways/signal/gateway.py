@@ -25,6 +25,7 @@ class ReceivedText:
 class SignalGateway(Gateway):
     name = "signal"
     channels = frozenset({Channel.SIGNAL})
+    reports_delivery = False
 
     @property
     def api(self) -> str:
