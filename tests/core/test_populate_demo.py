@@ -89,3 +89,14 @@ def test_the_demo_refuses_a_database_with_real_accounts() -> None:
 def test_the_demo_command_needs_demo_mode() -> None:
     with override_settings(DEMO=False), pytest.raises(CommandError):
         call_command("demo", prepare_only=True)
+
+
+def test_half_the_neighborhood_is_on_the_alert_list_so_a_broadcast_can_be_tried() -> None:
+    from vecinos.messaging.broadcasts import alert_areas
+    from vecinos.messaging.models import AlertSubscription
+
+    populate_all()
+    subscriptions = list(AlertSubscription.objects.all())
+    assert 80 <= len(subscriptions) <= 170
+    assert all(s.address_hash and s.address.startswith("+1") for s in subscriptions)
+    assert {area for area, _count in alert_areas()} <= {"90005", "90020", "JACARANDA"}

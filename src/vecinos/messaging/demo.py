@@ -1,11 +1,12 @@
-"""Demo data for messaging: the consent each demo person gave on the sign-up sheet."""
+"""Demo data for messaging: the consent each demo person gave on the sign-up sheet, and the
+numbers that texted JOIN to be on the community alert list."""
 
 from __future__ import annotations
 
 import random
 
 from vecinos.messaging.choices import Channel, ConsentMethod
-from vecinos.messaging.models import Consent
+from vecinos.messaging.models import AlertSubscription, Consent
 from vecinos.organizing.models import Person
 
 
@@ -28,4 +29,18 @@ def populate(rng: random.Random) -> dict[str, int]:
                 )
             )
     Consent.objects.bulk_create(consents)
-    return {"consents": len(consents)}
+    # About half the neighborhood joined the alert list, by ZIP code or by the colonia's name.
+    subscriptions = [
+        AlertSubscription(
+            address=person.phone,
+            area=rng.choice(AREAS),
+            language=person.preferred_language,
+        )
+        for person in Person.objects.filter(is_demo=True).exclude(phone_hash="")
+        if rng.random() < 0.5
+    ]
+    AlertSubscription.objects.bulk_create(subscriptions)
+    return {"consents": len(consents), "alert_subscriptions": len(subscriptions)}
+
+
+AREAS = ("90005", "90020", "JACARANDA")
