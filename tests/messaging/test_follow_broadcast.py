@@ -84,7 +84,7 @@ def test_the_list_shows_drafts_sending_and_finished(
     broadcasts.do_send_broadcast(coordinator, sending)
     html = logged_in(coordinator).get("/messages/broadcasts/").content.decode()
     assert "Draft of" in html
-    assert "Sending: 1 left" in html
+    assert "Sending: 1 message left" in html
     OutboundMessage.objects.filter(broadcast=sending).update(status=MessageStatus.DELIVERED)
     html = logged_in(coordinator).get("/messages/broadcasts/").content.decode()
     assert "Finished" in html and "Sending:" not in html
@@ -123,4 +123,4 @@ def test_the_list_costs_the_same_for_two_broadcasts_as_for_fifty(
     with django_assert_max_num_queries(few):
         response = client.get("/messages/broadcasts/")
     assert len(response.context["page"]) == 50
-    assert response.content.decode().count("Sending: 2 left") == 25
+    assert response.content.decode().count("Sending: 2 messages left") == 25

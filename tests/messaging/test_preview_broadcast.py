@@ -79,7 +79,7 @@ def test_the_page_says_plainly_what_the_texts_cost(
     assert response.status_code == 200
     assert "UCS-2" in html and "costs more" in html
     assert "a segment holds 67 characters instead of 153" in html
-    assert "1 recipient's language has no text of its own: they get the text in Español" in html
+    assert "1 recipient's language has no text of its own: they get the text in Spanish" in html
     assert "Send to 3 recipients" in html
     assert not OutboundMessage.objects.exists()
 
@@ -195,7 +195,7 @@ def test_the_preview_page_says_when_it_cannot_finish_today(
     broadcast = draft(coordinator, bodies={"es": SPANISH})
     html = logged_in(coordinator).get(f"/messages/broadcasts/{broadcast.id}/").content.decode()
     assert "This broadcast cannot finish today on the configured numbers." in html
-    assert "2 of 6 segments go out before midnight; the other 4 need about" in html
+    assert "2 of 6 segments go out before midnight; the other 4 need" in html
     assert "The daily limits of the sender numbers stop it" in html
     assert "Send to 3 recipients" in html  # a warning, not a refusal
 
@@ -218,7 +218,7 @@ def test_signal_for_a_large_list_is_discouraged(
     )
     broadcast = draft(coordinator, channel=Channel.SIGNAL)
     html = logged_in(coordinator).get(f"/messages/broadcasts/{broadcast.id}/").content.decode()
-    assert "Signal suits responders and dispatchers, not the broad list" in html
+    assert "Signal suits responders and dispatchers, not large lists" in html
 
     AlertSubscription.objects.filter(id__in=AlertSubscription.objects.values("id")[:2]).delete()
     preview = broadcasts.preview(coordinator, broadcast)

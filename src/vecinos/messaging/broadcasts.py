@@ -312,7 +312,8 @@ class Preview:
 
     @property
     def fallback_label(self) -> str:
-        return str(dict(settings.LANGUAGES).get(self.broadcast.fallback_language, ""))
+        code = self.broadcast.fallback_language
+        return str(translation.get_language_info(code)["name_translated"]) if code else ""
 
     @property
     def is_sms(self) -> bool:
