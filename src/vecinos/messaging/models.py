@@ -176,6 +176,10 @@ class SenderBucket(models.Model):
     sender = models.CharField(max_length=64, unique=True)
     tokens = models.FloatField()
     refilled_at = models.DateTimeField()
+    # Carriers also cap segments per day (10DLC): what this number used on ``day``, a date in
+    # settings.TIME_ZONE. A new day starts the count again.
+    day = models.DateField(null=True, blank=True)
+    segments_today = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.tokens:.1f}"
