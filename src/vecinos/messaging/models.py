@@ -102,6 +102,14 @@ class OutboundMessage(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            # Every move out of SENDING releases the claim, so "claimed by this worker" alone
+            # tells the worker a message is still its own to record.
+            models.CheckConstraint(
+                condition=Q(claimed_by="") | Q(status=MessageStatus.SENDING),
+                name="outbox_claimed_only_while_sending",
+            ),
+        ]
         indexes = [
             # The worker's queue: queued messages in priority order, ready ones first.
             models.Index(

@@ -17,7 +17,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import Executor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,9 +43,6 @@ BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 15 * 60
 # Confirmations of STOP go out although the number just opted out (carriers require them).
 OPT_OUT_EXEMPT_KINDS = frozenset({"messaging.opt_out_confirmation"})
-# Outcomes of a batch are written this often while its hand-overs come back: a message the
-# provider accepted stays unrecorded (and would go twice after a SIGKILL) about this long at most.
-RECORD_EVERY_SECONDS = 0.05
 
 
 def claim(worker_id: str, limit: int) -> list[int]:
@@ -63,7 +60,10 @@ def claim(worker_id: str, limit: int) -> list[int]:
             ready = ready.select_for_update(skip_locked=True)
         ids = list(ready.values_list("id", flat=True)[:limit])
         if ids:
-            OutboundMessage.objects.filter(id__in=ids, status=MessageStatus.QUEUED).update(
+            # By id alone: the rows are locked (or SQLite's write lock is held) since they were
+            # read as queued. A status condition here would lead PostgreSQL's planner to the
+            # partial queue index, whose dead entries it then reads all of during a broadcast.
+            OutboundMessage.objects.filter(id__in=ids).update(
                 status=MessageStatus.SENDING,
                 claimed_by=worker_id,
                 claimed_at=now,
@@ -129,8 +129,10 @@ def deliver_batch(
 
     Re-checks deadline, opt-out and consent first, because the world may have changed since the
     messages were queued. With a ``pool``, the messages are handed over in parallel, and
-    outcomes are written as they come in, every :data:`RECORD_EVERY_SECONDS`: one the provider
-    accepted is recorded soon after, not only once the slowest of its batch is back.
+    outcomes are written as they come in: each UPDATE records every hand-over that finished
+    while the previous one ran. One the provider accepted is thus recorded about one UPDATE
+    later, not after the slowest of its batch, which keeps what a SIGKILL can send twice to
+    what was really in flight.
     """
     now = timezone.now()
     messages, statuses, unreadable = _claimed(message_ids, worker_id)
@@ -241,9 +243,8 @@ def _hand_over_all(
     futures = {pool.submit(_hand_over, handover): handover for handover in handovers}
     pending = set(futures)
     while pending:
-        done, pending = wait(pending, timeout=RECORD_EVERY_SECONDS)
-        if done:
-            yield {futures[future].message.id: future.result() for future in done}
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield {futures[future].message.id: future.result() for future in done}
 
 
 def _hand_over(handover: Handover) -> Outcome:
@@ -323,8 +324,12 @@ def _finish(message: OutboundMessage, status: str, **fields: Any) -> Outcome:
 
 def _record(worker_id: str, outcomes: dict[int, Outcome]) -> dict[int, str]:
     """Write the outcomes of a batch: one conditional UPDATE per kind of outcome, touching only
-    messages still SENDING and claimed by this worker (one taken back after the lease is not
-    ours to record any more). Returns each message's status afterwards."""
+    messages still claimed by this worker (one taken back after the lease is not ours to record
+    any more). Returns each message's status afterwards.
+
+    ``claimed_by`` is set exactly while a message is SENDING (a constraint on the table), so it
+    is the whole condition; a status condition would lead PostgreSQL's planner to the partial
+    index of sending messages, whose dead entries it then reads all of during a broadcast."""
     groups: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]] = defaultdict(dict)
     for message_id, outcome in outcomes.items():
         groups[outcome.status, tuple(sorted(outcome.fields))][message_id] = outcome.fields
@@ -334,9 +339,9 @@ def _record(worker_id: str, outcomes: dict[int, Outcome]) -> dict[int, str]:
         for name in names:
             values = {message_id: fields[name] for message_id, fields in rows.items()}
             changes[name] = _per_row(name, values)
-        moved = OutboundMessage.objects.filter(
-            id__in=list(rows), status=MessageStatus.SENDING, claimed_by=worker_id
-        ).update(**changes)
+        moved = OutboundMessage.objects.filter(id__in=list(rows), claimed_by=worker_id).update(
+            **changes
+        )
         if moved == len(rows):
             statuses.update(dict.fromkeys(rows, status))
         else:  # rare: the lease ran out; say what each message is now
