@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -124,6 +124,19 @@ def test_one_failing_message_does_not_affect_the_rest_of_its_batch(twilio: FakeT
     assert (sent.error, sent.claimed_by) == ("", "")
 
 
+def test_retries_in_one_batch_each_get_their_own_backoff(twilio: FakeTwilio) -> None:
+    for n in range(4):
+        twilio.errors[phone(n)] = (503, 20500)
+    messages = [text(n) for n in range(4)]
+    before = timezone.now()
+    assert set(send_batch().values()) == {MessageStatus.QUEUED}
+    retries = OutboundMessage.objects.filter(id__in=[m.id for m in messages])
+    times = set(retries.values_list("not_before", flat=True))
+    assert len(times) == 4, "jitter spreads them"
+    latest = timezone.now() + timedelta(seconds=outbox.BACKOFF_BASE_SECONDS)
+    assert all(before + timedelta(seconds=2.5) <= t <= latest for t in times)
+
+
 def test_an_address_no_key_opens_is_retried_without_stopping_the_batch(
     twilio: FakeTwilio,
 ) -> None:
@@ -217,3 +230,12 @@ def test_an_idle_worker_wakes_when_the_next_message_is_due() -> None:
         not_before=timezone.now() + timedelta(hours=1)
     )
     assert worker.idle_seconds() == 0.5, "never longer than the interval: new messages come"
+
+
+def test_a_message_is_claimed_only_while_it_is_being_sent() -> None:
+    message = text(0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboundMessage.objects.filter(id=message.id).update(claimed_by="w1")
+    outbox.claim("w1", limit=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboundMessage.objects.filter(id=message.id).update(status=MessageStatus.SENT)
