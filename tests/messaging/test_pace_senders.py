@@ -188,3 +188,14 @@ def test_every_segment_counts_against_the_day(
     statuses = Counter(outbox.deliver_batch(outbox.claim("w", limit=5), "w").values())
     assert statuses == {MessageStatus.SENT: 1, MessageStatus.QUEUED: 1}, "3 a day: 2 + 2 > 3"
     assert SenderBucket.objects.get(sender=fast_numbers[0]).segments_today == 2
+
+
+def test_a_worker_that_waited_for_the_lock_does_not_make_time_count_twice() -> None:
+    start = timezone.now()
+    assert rates.take(LONG_CODES[:1], 1, now=start).sender is not None
+    assert rates.take(LONG_CODES[:1], 1, now=start + timedelta(seconds=1)).sender is not None
+    # A worker that read the clock at 0.5 s got the lock only now: nothing is due to it.
+    assert rates.take(LONG_CODES[:1], 1, now=start + timedelta(seconds=0.5)).sender is None
+    # Half a second after the last refill there is half a token, not one and a half.
+    assert rates.take(LONG_CODES[:1], 1, now=start + timedelta(seconds=1.5)).sender is None
+    assert rates.take(LONG_CODES[:1], 1, now=start + timedelta(seconds=2)).sender is not None

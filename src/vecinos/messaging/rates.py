@@ -99,7 +99,9 @@ def take_batch(senders: list[str], demands: list[int], now: datetime | None = No
             rate = per_second[bucket.sender]
             elapsed = max(0.0, (now - bucket.refilled_at).total_seconds())
             bucket.tokens = min(max(rate, MAX_SEGMENTS), bucket.tokens + elapsed * rate)
-            bucket.refilled_at = now
+            # Never back: a worker whose clock reading is older than another's last refill (it
+            # waited for the lock) would otherwise make the next refill count that time twice.
+            bucket.refilled_at = max(bucket.refilled_at, now)
             if bucket.day != today:
                 bucket.day, bucket.segments_today = today, 0
         # Tokens and daily counts including the turns promised to waiting messages.
