@@ -134,7 +134,10 @@ class Workers:
             "VECINOS_SENDER_RATES": ",".join(f"{s}={per_minute or 10**9}" for s in senders),
             "VECINOS_SENDER_DAILY_LIMITS": ",".join(f"{s}=0" for s in senders),
         }
-        self.logs = Path(tempfile.mkdtemp(prefix="vecinos-bench-workers-"))
+        # In the data folder, which the `bench` command removes afterwards.
+        self.logs = Path(
+            tempfile.mkdtemp(prefix="workers-", dir=os.environ.get("VECINOS_DATA_DIR"))
+        )
         self.processes = []
         for n in range(options["workers"]):
             python = [sys.executable]

@@ -1,8 +1,9 @@
 """The worker's unit of work: claim queued messages, hand each to a gateway, record the outcome.
 
 A message moves QUEUED → SENDING (claimed by one worker) → SENT/DELIVERED/FAILED/EXPIRED/SKIPPED,
-or back to QUEUED for a retry. Every move is a conditional UPDATE on the status it expects, so two
-workers (or a worker and a delivery receipt) can never both move the same message.
+or back to QUEUED for a retry. Every move is conditional: a claim takes only rows it read as QUEUED
+under lock, an outcome is written only while this worker's claim stands, a receipt only moves
+SENT messages; so two workers (or a worker and a delivery receipt) never both move one message.
 
 A worker handles what it claimed as a batch: one query re-checks opt-outs for the whole batch, one
 re-checks consent, one transaction takes sender tokens, the gateways get the messages in parallel,
@@ -201,7 +202,8 @@ def _claimed(
             others[message.id] = message.status
             continue
         try:
-            message.address = decrypt(message.sealed_address)
+            sealed = message.sealed_address
+            message.address = decrypt(sealed) if sealed else sealed
         except UndecryptableError:
             logger.exception("message %d: the address cannot be decrypted", message.id)
             message.address = ""
