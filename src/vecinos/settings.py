@@ -437,5 +437,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING", "propagate": True},
         # axes logs every successful login with the address it came from; keep only warnings.
         "axes": {"level": "WARNING", "propagate": True},
+        # Twilio's client logs eight lines for every text it sends; keep only its warnings.
+        "twilio.http_client": {"level": "WARNING", "propagate": True},
     },
 }

@@ -6,7 +6,7 @@ import pytest
 
 from vecinos.messaging.choices import Channel, MessageStatus
 from vecinos.messaging.models import EarlyReceipt, OutboundMessage
-from vecinos.messaging.receipts import apply_early_receipts, apply_receipt
+from vecinos.messaging.receipts import apply_early_receipts, apply_early_receipts_for, apply_receipt
 from vecinos.messaging.services import queue_message
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +43,19 @@ def test_a_report_for_a_message_in_another_state_is_not_kept() -> None:
     OutboundMessage.objects.filter(id=message.id).update(status=MessageStatus.FAILED)
     assert not apply_receipt("twilio", "SM3", delivered=True)
     assert not EarlyReceipt.objects.exists()
+
+
+def test_early_reports_for_a_whole_batch_are_applied_in_one_go() -> None:
+    assert not apply_receipt("twilio", "SM4", delivered=True)
+    assert not apply_receipt("twilio", "SM5", delivered=False, error="30005: unknown number")
+    assert not apply_receipt("kannel", "SM6", delivered=True)  # another gateway's id
+    messages = [sent(provider_id) for provider_id in ("SM4", "SM5", "SM6", "SM7")]
+    apply_early_receipts_for("twilio", ["SM4", "SM5", "SM6", "SM7"])
+    statuses = [OutboundMessage.objects.get(id=m.id).status for m in messages]
+    assert statuses == [
+        MessageStatus.DELIVERED,
+        MessageStatus.FAILED,
+        MessageStatus.SENT,  # its report came through kannel, not twilio
+        MessageStatus.SENT,
+    ]
+    assert list(EarlyReceipt.objects.values_list("provider_message_id", flat=True)) == ["SM6"]

@@ -43,13 +43,15 @@ def _ensure(name: str) -> None:
         pass  # another worker created it first
 
 
-def record_failure(name: str, error: str, channel: str, now: datetime | None = None) -> bool:
-    """Count one transient failure of ``name``; after ``VECINOS_FAILOVER_AFTER_ERRORS`` in a row
-    the gateway is set aside. Returns True when this failure set it aside."""
+def record_failure(
+    name: str, error: str, channel: str, now: datetime | None = None, count: int = 1
+) -> bool:
+    """Count ``count`` transient failures of ``name``; after ``VECINOS_FAILOVER_AFTER_ERRORS`` in
+    a row the gateway is set aside. Returns True when this call set it aside."""
     now = now or timezone.now()
     _ensure(name)
     GatewayHealth.objects.filter(name=name).update(
-        failures=F("failures") + 1, last_error=error[:500], last_failure_at=now
+        failures=F("failures") + count, last_error=error[:500], last_failure_at=now
     )
     failures = GatewayHealth.objects.filter(name=name).values_list("failures", flat=True).first()
     if (failures or 0) < settings.VECINOS_FAILOVER_AFTER_ERRORS:

@@ -117,6 +117,14 @@ class OutboundMessage(models.Model):
     )
 
     class Meta:
+        constraints = [
+            # Every move out of SENDING releases the claim, so "claimed by this worker" alone
+            # tells the worker a message is still its own to record.
+            models.CheckConstraint(
+                condition=Q(claimed_by="") | Q(status=MessageStatus.SENDING),
+                name="outbox_claimed_only_while_sending",
+            ),
+        ]
         indexes = [
             # The worker's queue: queued messages in priority order, ready ones first.
             models.Index(
@@ -235,6 +243,10 @@ class SenderBucket(models.Model):
     sender = models.CharField(max_length=64, unique=True)
     tokens = models.FloatField()
     refilled_at = models.DateTimeField()
+    # Carriers also cap segments per day (10DLC): what this number used on ``day``, a date in
+    # settings.TIME_ZONE. A new day starts the count again.
+    day = models.DateField(null=True, blank=True)
+    segments_today = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.tokens:.1f}"

@@ -1,28 +1,43 @@
 """The worker's unit of work: claim queued messages, hand each to a gateway, record the outcome.
 
 A message moves QUEUED → SENDING (claimed by one worker) → SENT/DELIVERED/FAILED/EXPIRED/SKIPPED,
-or back to QUEUED for a retry. Every move is a conditional UPDATE on the status it expects, so two
-workers (or a worker and a delivery receipt) can never both move the same message.
+or back to QUEUED for a retry. Every move is conditional: a claim takes only rows it read as QUEUED
+under lock, an outcome is written only while this worker's claim stands, a receipt only moves
+SENT messages; so two workers (or a worker and a delivery receipt) never both move one message.
+
+A worker handles what it claimed as a batch: one query re-checks opt-outs for the whole batch, one
+re-checks consent, one transaction takes sender tokens, the gateways get the messages in parallel,
+and a few UPDATEs (one per kind of outcome and round of completions) record what happened. A
+worker killed mid-batch leaves the unrecorded ones SENDING, to be taken back after the lease: what
+may go twice is bounded by the batch size, which is the worker's concurrency.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Field, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from vecinos.core.crypto import UndecryptableError, decrypt
 from vecinos.messaging import health, rates
 from vecinos.messaging.choices import MessageStatus, SkipReason
 from vecinos.messaging.gateways import gateway_for
-from vecinos.messaging.gateways.base import PermanentError, TransientError
+from vecinos.messaging.gateways.base import Gateway, PermanentError, TransientError
 from vecinos.messaging.models import OutboundMessage
-from vecinos.messaging.receipts import apply_early_receipts
-from vecinos.messaging.services import PHONE_CHANNELS, consent_refused, is_opted_out
+from vecinos.messaging.receipts import apply_early_receipts_for
+from vecinos.messaging.services import PHONE_CHANNELS, consent_refused_among, opted_out_among
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +62,27 @@ def claim(worker_id: str, limit: int) -> list[int]:
             ready = ready.select_for_update(skip_locked=True)
         ids = list(ready.values_list("id", flat=True)[:limit])
         if ids:
-            OutboundMessage.objects.filter(id__in=ids, status=MessageStatus.QUEUED).update(
+            # By id alone: the rows are locked (or SQLite's write lock is held) since they were
+            # read as queued. A status condition here would lead PostgreSQL's planner to the
+            # partial queue index, whose dead entries it then reads all of during a broadcast.
+            OutboundMessage.objects.filter(id__in=ids).update(
                 status=MessageStatus.SENDING,
                 claimed_by=worker_id,
                 claimed_at=now,
                 attempts=F("attempts") + 1,
             )
     return ids
+
+
+def next_due() -> datetime | None:
+    """When the earliest queued message becomes ready, or None when nothing is queued: a worker
+    with nothing to do sleeps until then, so a paced message goes the moment its tokens are due."""
+    return (
+        OutboundMessage.objects.filter(status=MessageStatus.QUEUED)
+        .order_by("not_before")
+        .values_list("not_before", flat=True)
+        .first()
+    )
 
 
 def recover_abandoned(now: datetime | None = None) -> int:
@@ -71,35 +100,186 @@ def recover_abandoned(now: datetime | None = None) -> int:
     )
 
 
-def deliver(message_id: int, worker_id: str) -> str:
-    """Send one claimed message and record what happened. Returns the new status.
+@dataclass(frozen=True)
+class Outcome:
+    """What to write on one claimed message: its new status and the fields that go with it."""
 
-    Call only for a message this worker claimed; re-checks deadline and opt-out first, because the
-    world may have changed since the message was queued.
+    status: str
+    fields: dict[str, Any]
+    # What the attempt says about the gateway: "ok", "failed" (transient), or "" (nothing).
+    gateway_health: str = ""
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A message cleared to go, the gateway that carries it and the number it goes from."""
+
+    message: OutboundMessage
+    gateway: Gateway
+    sender: str
+    now: datetime
+
+
+def deliver(message_id: int, worker_id: str) -> str:
+    """Send one claimed message and record what happened. Returns the new status."""
+    return deliver_batch([message_id], worker_id)[message_id]
+
+
+def deliver_batch(
+    message_ids: list[int], worker_id: str, pool: Executor | None = None
+) -> dict[int, str]:
+    """Send messages this worker claimed and record what happened to each. Returns the new
+    status of each (or the status it has, for one that is not this worker's to send).
+
+    Re-checks deadline, opt-out and consent first, because the world may have changed since the
+    messages were queued. With a ``pool``, the messages are handed over in parallel, and
+    outcomes are written as they come in: each UPDATE records every hand-over that finished
+    while the previous one ran. One the provider accepted is thus recorded about one UPDATE
+    later, not after the slowest of its batch, which keeps what a SIGKILL can send twice to
+    what was really in flight.
     """
-    message = OutboundMessage.objects.get(id=message_id)
-    if message.status != MessageStatus.SENDING or message.claimed_by != worker_id:
-        return message.status
     now = timezone.now()
-    if message.deadline and now >= message.deadline:
-        return _finish(message, worker_id, MessageStatus.EXPIRED, error="deadline passed in queue")
-    if (
-        message.channel in PHONE_CHANNELS
-        and message.kind not in OPT_OUT_EXEMPT_KINDS
-        and is_opted_out(message.address)
-    ):
-        return _finish(message, worker_id, MessageStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT)
-    if consent_refused(message.person, message.channel):
-        return _finish(message, worker_id, MessageStatus.SKIPPED, skip_reason=SkipReason.NO_CONSENT)
-    gateway = gateway_for(message.channel)
-    if gateway is None:
-        return _retry(message, worker_id, f"no gateway is configured for {message.channel}")
-    sender = ""
-    if senders := gateway.senders(message.channel):
-        pick = rates.take(senders, message.segments)
-        if pick.sender is None:
-            return _postpone(message, worker_id, pick.wait)
-        sender = pick.sender
+    messages, statuses, unreadable = _claimed(message_ids, worker_id)
+    refusals = _refusals(messages)
+    outcomes: dict[int, Outcome] = {}
+    cleared: dict[str, list[OutboundMessage]] = defaultdict(list)
+    for message in messages:
+        if message.id in unreadable:
+            outcomes[message.id] = _retry(message, "the address cannot be decrypted", now=now)
+        elif message.deadline and now >= message.deadline:
+            outcomes[message.id] = _finish(
+                message, MessageStatus.EXPIRED, error="deadline passed in queue"
+            )
+        elif reason := refusals.get(message.id):
+            outcomes[message.id] = _finish(message, MessageStatus.SKIPPED, skip_reason=reason)
+        else:
+            cleared[message.channel].append(message)
+
+    handovers: list[Handover] = []
+    for channel, group in cleared.items():
+        gateway = gateway_for(channel)
+        if gateway is None:
+            for message in group:
+                outcomes[message.id] = _retry(
+                    message, f"no gateway is configured for {channel}", now=now
+                )
+            continue
+        senders = gateway.senders(channel)
+        paces = {s.number: (s.per_minute, s.per_day) for s in gateway.config.senders}
+        picks = (
+            rates.take_batch(senders, [message.segments for message in group], now, paces)
+            if senders
+            else [rates.Pick("", timedelta(0))] * len(group)
+        )
+        for message, pick in zip(group, picks, strict=True):
+            if pick.sender is None:
+                outcomes[message.id] = _postpone(message, pick.wait, now)
+            else:
+                handovers.append(Handover(message, gateway, pick.sender, now))
+
+    statuses.update(_record(worker_id, outcomes))
+    sent: dict[int, Outcome] = {}
+    for done in _hand_over_all(handovers, pool):
+        statuses.update(_record(worker_id, done))
+        sent.update(done)
+    _apply_early_receipts(sent)
+    _report_health(handovers, sent)
+    return statuses
+
+
+def _report_health(handovers: list[Handover], outcomes: dict[int, Outcome]) -> None:
+    """Tell :mod:`health` how each gateway did in this batch: one hand-over that went through
+    means it works; only transient failures count against it (a permanent error is the number's)."""
+    failures: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    working: set[str] = set()
+    for handover in handovers:
+        outcome = outcomes.get(handover.message.id)
+        if outcome is None:
+            continue
+        if outcome.gateway_health == "ok":
+            working.add(handover.gateway.name)
+        elif outcome.gateway_health == "failed":
+            error = str(outcome.fields.get("error", ""))
+            failures[handover.gateway.name].append((error, handover.message.channel))
+    for name in working:
+        health.record_success(name)
+    for name, failed in failures.items():
+        if name not in working:
+            error, channel = failed[-1]
+            health.record_failure(name, error, channel, count=len(failed))
+
+
+def _claimed(
+    message_ids: list[int], worker_id: str
+) -> tuple[list[OutboundMessage], dict[int, str], set[int]]:
+    """The messages this worker holds, in claim order; the status of those it does not hold;
+    and the ids of those whose address no configured key opens (they must not stop the batch)."""
+    rows = (
+        OutboundMessage.objects.filter(id__in=message_ids)
+        .defer("address")
+        .annotate(sealed_address=Cast("address", output_field=TextField()))
+    )
+    position = {message_id: n for n, message_id in enumerate(message_ids)}
+    mine: list[OutboundMessage] = []
+    others: dict[int, str] = {}
+    unreadable: set[int] = set()
+    for message in sorted(rows, key=lambda row: position[row.id]):
+        if message.status != MessageStatus.SENDING or message.claimed_by != worker_id:
+            others[message.id] = message.status
+            continue
+        try:
+            sealed = message.sealed_address
+            message.address = decrypt(sealed) if sealed else sealed
+        except UndecryptableError:
+            logger.exception("message %d: the address cannot be decrypted", message.id)
+            message.address = ""
+            unreadable.add(message.id)
+        mine.append(message)
+    return mine, others, unreadable
+
+
+def _refusals(messages: list[OutboundMessage]) -> dict[int, str]:
+    """Why each message that must not go is refused: the number texted STOP, or the person's
+    newest answer for the channel is no. One query each for the whole batch."""
+    phones = {
+        message.id
+        for message in messages
+        if message.channel in PHONE_CHANNELS and message.kind not in OPT_OUT_EXEMPT_KINDS
+    }
+    opted_out = opted_out_among(
+        [message.address for message in messages if message.id in phones and message.address]
+    )
+    refused = consent_refused_among(
+        [(message.person_id, message.channel) for message in messages if message.person_id]
+    )
+    reasons: dict[int, str] = {}
+    for message in messages:
+        if message.id in phones and message.address in opted_out:
+            reasons[message.id] = SkipReason.OPTED_OUT
+        elif (message.person_id, message.channel) in refused:
+            reasons[message.id] = SkipReason.NO_CONSENT
+    return reasons
+
+
+def _hand_over_all(
+    handovers: list[Handover], pool: Executor | None
+) -> Iterator[dict[int, Outcome]]:
+    """Hand the messages over; yield the outcomes of those done since the last yield."""
+    if pool is None:
+        if handovers:
+            yield {handover.message.id: _hand_over(handover) for handover in handovers}
+        return
+    futures = {pool.submit(_hand_over, handover): handover for handover in handovers}
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield {futures[future].message.id: future.result() for future in done}
+
+
+def _hand_over(handover: Handover) -> Outcome:
+    """Give one message to its gateway and say what happened. Runs in the worker's threads, and
+    touches no database: the outcomes of a batch are written together afterwards."""
+    message, gateway, now = handover.message, handover.gateway, handover.now
     validity = int((message.deadline - now).total_seconds()) if message.deadline else None
     try:
         sent = gateway.send(
@@ -107,36 +287,29 @@ def deliver(message_id: int, worker_id: str) -> str:
             body=message.body,
             subject=message.subject,
             validity_seconds=validity,
-            sender=sender,
+            sender=handover.sender,
             channel=message.channel,
             language=message.language,
         )
     except PermanentError as exc:
-        return _finish(
-            message, worker_id, MessageStatus.FAILED, error=str(exc), gateway=gateway.name
-        )
+        # Says nothing about the gateway either way: an invalid number, or a STOP at the provider.
+        return _finish(message, MessageStatus.FAILED, error=str(exc), gateway=gateway.name)
     except TransientError as exc:
-        health.record_failure(gateway.name, str(exc), message.channel)
-        return _retry(message, worker_id, str(exc), gateway=gateway.name)
+        return _retry(message, str(exc), gateway=gateway.name, now=now, health="failed")
     except Exception as exc:  # a bug in an adapter: bounded retries, and the error kept on the row
         logger.exception("gateway %s raised unexpectedly", gateway.name)
         error = f"unexpected {type(exc).__name__}"
-        health.record_failure(gateway.name, error, message.channel)
-        return _retry(message, worker_id, error, gateway=gateway.name)
-    health.record_success(gateway.name)
-    status = MessageStatus.DELIVERED if sent.delivered else MessageStatus.SENT
-    outcome = _finish(
+        return _retry(message, error, gateway=gateway.name, now=now, health="failed")
+    return _finish(
         message,
-        worker_id,
-        status,
+        MessageStatus.DELIVERED if sent.delivered else MessageStatus.SENT,
         gateway=gateway.name,
         provider_message_id=sent.provider_message_id,
-        sender=sender,
+        sender=handover.sender,
         sent_at=now,
         delivered_at=now if sent.delivered else None,
+        health="ok",
     )
-    apply_early_receipts(gateway.name, sent.provider_message_id)
-    return outcome
 
 
 def backoff(attempt: int) -> timedelta:
@@ -146,38 +319,96 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311  # not security
 
 
-def _postpone(message: OutboundMessage, worker_id: str, wait: timedelta) -> str:
-    """Every sender number is at its pace: try again when one has room. Not an attempt."""
-    moved = OutboundMessage.objects.filter(
-        id=message.id, status=MessageStatus.SENDING, claimed_by=worker_id
-    ).update(
-        status=MessageStatus.QUEUED,
-        not_before=timezone.now() + wait,
-        claimed_by="",
-        claimed_at=None,
-        attempts=F("attempts") - 1,
+def _postpone(message: OutboundMessage, wait: timedelta, now: datetime) -> Outcome:
+    """Every sender number is at its pace or its daily limit: back in the queue until one should
+    have room. Not an attempt. A message with a deadline comes back no later than the deadline,
+    to be recorded as expired then rather than sit queued long after it stopped mattering."""
+    not_before = now + wait
+    if message.deadline and message.deadline < not_before:
+        not_before = message.deadline
+    return Outcome(
+        MessageStatus.QUEUED,
+        {
+            "not_before": not_before,
+            "claimed_by": "",
+            "claimed_at": None,
+            "attempts": message.attempts - 1,
+        },
     )
-    return MessageStatus.QUEUED if moved else message.status
 
 
-def _retry(message: OutboundMessage, worker_id: str, error: str, gateway: str = "") -> str:
+def _retry(
+    message: OutboundMessage, error: str, *, now: datetime, gateway: str = "", health: str = ""
+) -> Outcome:
     if message.attempts >= message.max_attempts:
-        return _finish(message, worker_id, MessageStatus.FAILED, error=error, gateway=gateway)
-    moved = OutboundMessage.objects.filter(
-        id=message.id, status=MessageStatus.SENDING, claimed_by=worker_id
-    ).update(
-        status=MessageStatus.QUEUED,
-        not_before=timezone.now() + backoff(message.attempts),
-        claimed_by="",
-        claimed_at=None,
-        error=error,
-        gateway=gateway,
+        return _finish(message, MessageStatus.FAILED, error=error, gateway=gateway, health=health)
+    return Outcome(
+        MessageStatus.QUEUED,
+        {
+            "not_before": now + backoff(message.attempts),
+            "claimed_by": "",
+            "claimed_at": None,
+            "error": error,
+            "gateway": gateway,
+        },
+        health,
     )
-    return MessageStatus.QUEUED if moved else message.status
 
 
-def _finish(message: OutboundMessage, worker_id: str, status: str, **fields: object) -> str:
-    moved = OutboundMessage.objects.filter(
-        id=message.id, status=MessageStatus.SENDING, claimed_by=worker_id
-    ).update(status=status, claimed_by="", **fields)
-    return status if moved else message.status
+def _finish(message: OutboundMessage, status: str, health: str = "", **fields: Any) -> Outcome:
+    return Outcome(status, {"claimed_by": "", **fields}, health)
+
+
+def _record(worker_id: str, outcomes: dict[int, Outcome]) -> dict[int, str]:
+    """Write the outcomes of a batch: one conditional UPDATE per kind of outcome, touching only
+    messages still claimed by this worker (one taken back after the lease is not ours to record
+    any more). Returns each message's status afterwards.
+
+    ``claimed_by`` is set exactly while a message is SENDING (a constraint on the table), so it
+    is the whole condition; a status condition would lead PostgreSQL's planner to the partial
+    index of sending messages, whose dead entries it then reads all of during a broadcast."""
+    groups: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]] = defaultdict(dict)
+    for message_id, outcome in outcomes.items():
+        groups[outcome.status, tuple(sorted(outcome.fields))][message_id] = outcome.fields
+    statuses: dict[int, str] = {}
+    for (status, names), rows in groups.items():
+        changes: dict[str, Any] = {"status": status}
+        for name in names:
+            values = {message_id: fields[name] for message_id, fields in rows.items()}
+            changes[name] = _per_row(name, values)
+        moved = OutboundMessage.objects.filter(id__in=list(rows), claimed_by=worker_id).update(
+            **changes
+        )
+        if moved == len(rows):
+            statuses.update(dict.fromkeys(rows, status))
+        else:  # rare: the lease ran out; say what each message is now
+            statuses.update(
+                OutboundMessage.objects.filter(id__in=list(rows)).values_list("id", "status")
+            )
+    return statuses
+
+
+def _per_row(name: str, values: dict[int, Any]) -> Any:
+    """The value to SET ``name`` to: a constant when every row gets the same, else a CASE on id
+    (written as one raw expression: Django builds and resolves two objects per row for a
+    ``Case(When(...))``, which cost more than the UPDATE itself for a batch)."""
+    distinct = set(values.values())
+    if len(distinct) == 1:
+        return distinct.pop()
+    field = OutboundMessage._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101  # outcomes name only concrete columns
+    params: list[Any] = []
+    for message_id, value in values.items():
+        params += [message_id, field.get_db_prep_value(value, connection)]
+    whens = " ".join(["WHEN %s THEN %s"] * len(values))
+    return RawSQL(f"CASE id {whens} END", params, output_field=field)  # noqa: S611  # only %s
+
+
+def _apply_early_receipts(outcomes: dict[int, Outcome]) -> None:
+    """Delivery reports can arrive before the provider's id was written: apply those now."""
+    sent: dict[str, list[str]] = defaultdict(list)
+    for outcome in outcomes.values():
+        if provider_message_id := outcome.fields.get("provider_message_id"):
+            sent[outcome.fields["gateway"]].append(provider_message_id)
+    for gateway, provider_message_ids in sent.items():
+        apply_early_receipts_for(gateway, provider_message_ids)

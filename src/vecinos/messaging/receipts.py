@@ -38,14 +38,25 @@ def apply_receipt(
 
 def apply_early_receipts(gateway: str, provider_message_id: str) -> None:
     """Apply reports that arrived before ``provider_message_id`` was recorded on its message."""
+    apply_early_receipts_for(gateway, [provider_message_id])
+
+
+def apply_early_receipts_for(gateway: str, provider_message_ids: list[str]) -> None:
+    """Apply reports that arrived before these ids were recorded on their messages: one query
+    for a whole batch of sends, since early reports are rare."""
+    waiting = EarlyReceipt.objects.filter(
+        gateway=gateway, provider_message_id__in=provider_message_ids
+    )
+    if not provider_message_ids or not waiting.exists():
+        return  # the common case, without taking SQLite's write lock
     with transaction.atomic():
-        early = list(
-            EarlyReceipt.objects.select_for_update()
-            .filter(gateway=gateway, provider_message_id=provider_message_id)
-            .order_by("id")
-        )
+        early = list(waiting.select_for_update().order_by("id"))
         for receipt in early:
             apply_receipt(
-                gateway, provider_message_id, delivered=receipt.delivered, error=receipt.error
+                gateway,
+                receipt.provider_message_id,
+                delivered=receipt.delivered,
+                error=receipt.error,
             )
-        EarlyReceipt.objects.filter(id__in=[r.id for r in early]).delete()
+        if early:
+            EarlyReceipt.objects.filter(id__in=[r.id for r in early]).delete()

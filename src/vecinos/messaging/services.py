@@ -150,6 +150,20 @@ def is_opted_out(e164: str) -> bool:
     return _opt_outs(e164).exists()
 
 
+def opted_out_among(e164s: list[str]) -> set[str]:
+    """Which of these numbers texted STOP, in one query for a whole batch of messages (each
+    number hashed under every key, as :func:`is_opted_out` does)."""
+    by_hash = {
+        hashed: e164
+        for e164 in set(e164s)
+        for hashed in keyed_hashes(hash_input(e164, "phone"), "phone")
+    }
+    if not by_hash:
+        return set()
+    found = OptOut.objects.filter(address_hash__in=list(by_hash))
+    return {by_hash[hashed] for hashed in found.values_list("address_hash", flat=True)}
+
+
 def do_opt_out(e164: str, keyword: str) -> bool:
     """Stop everything to this number, on every gateway. Returns False if it already was."""
     if is_opted_out(e164):
@@ -333,3 +347,23 @@ def do_resolve_gateway_problem(user: User, problem_id: int) -> bool:
         GatewayHealth.objects.filter(name=problem.gateway).update(down_until=None, failures=0)
         audit.record(user, audit.GATEWAY_PROBLEM_RESOLVED, problem, gateway=problem.gateway)
     return True
+
+
+def consent_refused_among(pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (person id, channel) pairs have "no" as the newest answer, as
+    :func:`consent_refused` decides, in one query for a whole batch of messages."""
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    answers = (
+        Consent.objects.filter(
+            person_id__in={person_id for person_id, _ in wanted},
+            channel__in={channel for _, channel in wanted},
+        )
+        .order_by("person_id", "channel", "-at", "-id")
+        .values_list("person_id", "channel", "granted")
+    )
+    newest: dict[tuple[int, str], bool] = {}
+    for person_id, channel, granted in answers:
+        newest.setdefault((person_id, channel), granted)
+    return {pair for pair in wanted if newest.get(pair) is False}

@@ -8,17 +8,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections
+from django.utils import timezone
 
-from vecinos.messaging import inbound, outbox
+from vecinos.messaging import health, inbound, outbox
 
 logger = logging.getLogger(__name__)
 RECOVER_EVERY_SECONDS = 30
 SIGNAL_POLL_SECONDS = 2
+# Shortest nap when a message is due but was not claimable (another worker holds it locked).
+MIN_IDLE_SECONDS = 0.005
 
 
 class OutboxWorker:
-    """Claims batches of ready messages and sends them ``concurrency`` at a time. Stopping lets
-    the batch in hand finish, so a clean stop never leaves a message half-sent."""
+    """Claims up to ``concurrency`` ready messages at a time and sends them in parallel. That is
+    also the most a SIGKILL can leave in flight, so the most that can go twice. Stopping lets the
+    batch in hand finish, so a clean stop never leaves a message half-sent."""
 
     def __init__(self, worker_id: str, concurrency: int, interval: float = 0.5) -> None:
         self.worker_id = worker_id
@@ -35,27 +39,33 @@ class OutboxWorker:
             if recovered:
                 logger.warning("took back %d messages from a worker that stopped", recovered)
             inbound.process_pending()
+            health.check_slow_broadcasts()
             self._last_recovery = time.monotonic()
         if time.monotonic() - self._last_signal_poll > SIGNAL_POLL_SECONDS:
             inbound.poll_signal()
             self._last_signal_poll = time.monotonic()
-        ids = outbox.claim(self.worker_id, limit=self.concurrency * 4)
+        ids = outbox.claim(self.worker_id, limit=self.concurrency)
         if ids:
-            list(pool.map(self._deliver, ids))
+            outbox.deliver_batch(ids, self.worker_id, pool)
         return len(ids)
 
     def run(self, until_empty: bool = False) -> None:
+        # The threads only talk to providers; the database work of a batch stays in this thread.
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="outbox") as pool:
             while not self.stop.is_set():
                 close_old_connections()
-                sent = self.run_once(pool)
-                if not sent:
-                    if until_empty:
-                        return
-                    self.stop.wait(self.interval)
+                if self.run_once(pool):
+                    continue
+                if until_empty:
+                    return
+                self.stop.wait(self.idle_seconds())
 
-    def _deliver(self, message_id: int) -> str:
-        try:
-            return outbox.deliver(message_id, self.worker_id)
-        finally:
-            close_old_connections()
+    def idle_seconds(self) -> float:
+        """How long to sleep with nothing ready: until the next paced or retried message is due,
+        so pacing is not rounded up to the polling interval, but never longer than the interval,
+        so new messages are seen."""
+        due = outbox.next_due()
+        if due is None:
+            return self.interval
+        until_due = (due - timezone.now()).total_seconds()
+        return min(self.interval, max(MIN_IDLE_SECONDS, until_due))
