@@ -6,14 +6,20 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.test import override_settings
 
+from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.messaging.smtp import Mailbox, start_smtp
 from tests.processes import free_port, start_vecinos, vecinos_env
+from vecinos.core.choices import Role
+from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel, MessageStatus, Priority
-from vecinos.messaging.models import OutboundMessage
+from vecinos.messaging.models import AlertSubscription, OutboundMessage
 from vecinos.messaging.services import queue_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,3 +91,77 @@ def test_killed_workers_lose_nothing_and_send_twice_only_what_was_in_flight(
     assert twice <= reclaimed, "every possible duplicate is counted on its message"
     assert reclaimed <= in_flight
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
+
+
+BROADCAST = 5000
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broadcast_survives_killed_workers_and_only_what_was_in_flight_goes_twice(
+    workers: int, make_account: Any
+) -> None:
+    """The issue's case: a 5,000-message broadcast through the broadcast page's own path, to a
+    loopback Twilio that counts what each phone received; workers SIGKILLed mid-way, restarted."""
+    coordinator = make_account("coordinator", Role.COORDINATOR)
+    numbers = [f"+1213555{n:04d}" for n in range(BROADCAST)]
+    AlertSubscription.objects.bulk_create(
+        AlertSubscription(address=number, area="90005", language="es") for number in numbers
+    )
+    twilio = FakeTwilio().start()
+    env = vecinos_env(
+        VECINOS_PHONE_GATEWAYS="twilio",
+        VECINOS_TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        VECINOS_TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        VECINOS_TWILIO_FROM="+12135550100",
+        VECINOS_TWILIO_API_BASE=twilio.base_url,
+        VECINOS_SENDER_RATES="+12135550100=100000000",
+        VECINOS_SENDER_DAILY_LIMITS="+12135550100=0",
+        VECINOS_OUTBOX_LEASE_SECONDS="2",
+        VECINOS_OUTBOX_CONCURRENCY=str(CONCURRENCY),
+    )
+    try:
+        with override_settings(VECINOS_PHONE_GATEWAYS=["twilio"]):
+            draft = broadcasts.do_draft_broadcast(
+                coordinator,
+                channel=Channel.SMS,
+                audience="alert_list",
+                areas=[],
+                bodies={"es": "Asamblea el martes a las 7"},
+                fallback="es",
+            )
+            assert broadcasts.do_send_broadcast(coordinator, draft) == BROADCAST
+
+        running = [
+            start_vecinos("worker", env=env, stdout=subprocess.DEVNULL) for _ in range(workers)
+        ]
+        deadline = time.monotonic() + 180
+        while len(twilio.received) < BROADCAST // 3:
+            assert time.monotonic() < deadline, "the workers sent too little"
+            assert all(w.poll() is None for w in running), "a worker died by itself"
+            time.sleep(0.01)
+        for worker in running:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+        before = Counter(form["To"] for form in list(twilio.received))
+        in_flight = OutboundMessage.objects.filter(status=MessageStatus.SENDING).count()
+        assert sum(before.values()) < BROADCAST, "killed too late to test anything"
+        assert max(before.values()) == 1, "two live workers never send one message twice"
+
+        time.sleep(2.5)  # let the dead workers' lease run out
+        for worker in [
+            start_vecinos("worker", "--batch", env=env, stdout=subprocess.DEVNULL)
+            for _ in range(workers)
+        ]:
+            assert worker.wait(timeout=300) == 0
+    finally:
+        twilio.stop()
+
+    received = Counter(form["To"] for form in twilio.received)
+    assert set(received) == set(numbers), "every recipient got the message"
+    twice = sum(count - 1 for count in received.values())
+    reclaimed = sum(OutboundMessage.objects.values_list("reclaimed", flat=True))
+    print(f"{in_flight} in flight at the kill; {reclaimed} reclaimed; {twice} received twice")
+    assert twice <= in_flight <= workers * CONCURRENCY
+    assert twice <= reclaimed
+    statuses = OutboundMessage.objects.filter(broadcast=draft).values_list("status", flat=True)
+    assert set(statuses) == {MessageStatus.SENT}
