@@ -216,7 +216,11 @@ VECINOS_AUTO_REPLIES_PER_DAY = env_int(
     "Automatic answers one number gets per day at most, so two auto-responders never loop.",
 )
 VECINOS_OUTBOX_CONCURRENCY = env_int(
-    "VECINOS_OUTBOX_CONCURRENCY", 8, "Messages one worker hands to providers at once.", minimum=1
+    "VECINOS_OUTBOX_CONCURRENCY",
+    32,
+    "Messages one worker hands to providers at once (and at most what a killed worker can send "
+    "twice). Twilio allows about 100 requests in flight per account.",
+    minimum=1,
 )
 VECINOS_FAILOVER_AFTER_ERRORS = env_int(
     "VECINOS_FAILOVER_AFTER_ERRORS",
@@ -438,6 +442,6 @@ LOGGING = {
         # axes logs every successful login with the address it came from; keep only warnings.
         "axes": {"level": "WARNING", "propagate": True},
         # Twilio's client logs eight lines for every text it sends; keep only its warnings.
-        "twilio.http_client": {"level": "WARNING", "propagate": True},
+        "twilio": {"level": "WARNING", "propagate": True},
     },
 }

@@ -34,7 +34,13 @@ from vecinos.core.crypto import UndecryptableError, decrypt
 from vecinos.messaging import health, rates
 from vecinos.messaging.choices import MessageStatus, SkipReason
 from vecinos.messaging.gateways import gateway_for
-from vecinos.messaging.gateways.base import Gateway, PermanentError, TransientError
+from vecinos.messaging.gateways.base import (
+    Gateway,
+    Outgoing,
+    PermanentError,
+    Sent,
+    TransientError,
+)
 from vecinos.messaging.models import OutboundMessage
 from vecinos.messaging.receipts import apply_early_receipts_for
 from vecinos.messaging.services import PHONE_CHANNELS, consent_refused_among, opted_out_among
@@ -264,42 +270,75 @@ def _refusals(messages: list[OutboundMessage]) -> dict[int, str]:
 def _hand_over_all(
     handovers: list[Handover], pool: Executor | None
 ) -> Iterator[dict[int, Outcome]]:
-    """Hand the messages over; yield the outcomes of those done since the last yield."""
-    if pool is None:
-        if handovers:
-            yield {handover.message.id: _hand_over(handover) for handover in handovers}
-        return
-    futures = {pool.submit(_hand_over, handover): handover for handover in handovers}
+    """Hand the messages over; yield the outcomes of those done since the last yield. A gateway
+    that sends batches gets its messages in one call (while the threads carry the others)."""
+    batches: dict[str, list[Handover]] = defaultdict(list)
+    singles: list[Handover] = []
+    for handover in handovers:
+        if handover.message.channel in handover.gateway.batch_channels:
+            batches[handover.gateway.name].append(handover)
+        else:
+            singles.append(handover)
+    futures = {pool.submit(_hand_over, h): h for h in singles} if pool is not None else {}
+    if pool is None and singles:
+        yield {handover.message.id: _hand_over(handover) for handover in singles}
+    for batch in batches.values():
+        yield _hand_over_batch(batch)
     pending = set(futures)
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         yield {futures[future].message.id: future.result() for future in done}
 
 
+def _outgoing(handover: Handover) -> Outgoing:
+    message, now = handover.message, handover.now
+    return Outgoing(
+        to=message.address,
+        body=message.body,
+        subject=message.subject,
+        validity_seconds=int((message.deadline - now).total_seconds())
+        if message.deadline
+        else None,
+        sender=handover.sender,
+        channel=message.channel,
+        language=message.language,
+    )
+
+
 def _hand_over(handover: Handover) -> Outcome:
     """Give one message to its gateway and say what happened. Runs in the worker's threads, and
     touches no database: the outcomes of a batch are written together afterwards."""
-    message, gateway, now = handover.message, handover.gateway, handover.now
-    validity = int((message.deadline - now).total_seconds()) if message.deadline else None
+    outgoing = _outgoing(handover)
     try:
-        sent = gateway.send(
-            to=message.address,
-            body=message.body,
-            subject=message.subject,
-            validity_seconds=validity,
-            sender=handover.sender,
-            channel=message.channel,
-            language=message.language,
-        )
-    except PermanentError as exc:
+        result: Sent | Exception = handover.gateway.send(**vars(outgoing))
+    except Exception as exc:  # turned into the message's outcome by _outcome
+        result = exc
+    return _outcome(handover, result)
+
+
+def _hand_over_batch(batch: list[Handover]) -> dict[int, Outcome]:
+    """Give messages to a gateway that takes a batch at once (all of ``batch`` share it)."""
+    gateway = batch[0].gateway
+    try:
+        results = gateway.send_batch([_outgoing(handover) for handover in batch])
+    except Exception as exc:  # a bug in the adapter: every message of the batch is retried
+        results = [exc] * len(batch)
+    return {h.message.id: _outcome(h, result) for h, result in zip(batch, results, strict=True)}
+
+
+def _outcome(handover: Handover, result: Sent | Exception) -> Outcome:
+    """What one hand-over's result means for its message."""
+    message, gateway, now = handover.message, handover.gateway, handover.now
+    if isinstance(result, PermanentError):
         # Says nothing about the gateway either way: an invalid number, or a STOP at the provider.
-        return _finish(message, MessageStatus.FAILED, error=str(exc), gateway=gateway.name)
-    except TransientError as exc:
-        return _retry(message, str(exc), gateway=gateway.name, now=now, health="failed")
-    except Exception as exc:  # a bug in an adapter: bounded retries, and the error kept on the row
-        logger.exception("gateway %s raised unexpectedly", gateway.name)
-        error = f"unexpected {type(exc).__name__}"
+        return _finish(message, MessageStatus.FAILED, error=str(result), gateway=gateway.name)
+    if isinstance(result, TransientError):
+        return _retry(message, str(result), gateway=gateway.name, now=now, health="failed")
+    if isinstance(result, Exception):  # a bug in an adapter: bounded retries, error on the row
+        logger.error("gateway %s raised unexpectedly", gateway.name, exc_info=result)
+        error = f"unexpected {type(result).__name__}"
         return _retry(message, error, gateway=gateway.name, now=now, health="failed")
+    sent = result
     return _finish(
         message,
         MessageStatus.DELIVERED if sent.delivered else MessageStatus.SENT,

@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from vecinos.messaging import health, inbound, outbox
+from vecinos.messaging.gateways.twilio.gateway import close_async_client
 
 logger = logging.getLogger(__name__)
 RECOVER_EVERY_SECONDS = 30
@@ -51,14 +52,17 @@ class OutboxWorker:
 
     def run(self, until_empty: bool = False) -> None:
         # The threads only talk to providers; the database work of a batch stays in this thread.
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="outbox") as pool:
-            while not self.stop.is_set():
-                close_old_connections()
-                if self.run_once(pool):
-                    continue
-                if until_empty:
-                    return
-                self.stop.wait(self.idle_seconds())
+        try:
+            with ThreadPoolExecutor(self.concurrency, thread_name_prefix="outbox") as pool:
+                while not self.stop.is_set():
+                    close_old_connections()
+                    if self.run_once(pool):
+                        continue
+                    if until_empty:
+                        return
+                    self.stop.wait(self.idle_seconds())
+        finally:
+            close_async_client()
 
     def idle_seconds(self) -> float:
         """How long to sleep with nothing ready: until the next paced or retried message is due,

@@ -38,6 +38,23 @@ class PermanentError(GatewayError):
     """Never worth retrying: an invalid number, a number opted out at the provider."""
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for :meth:`Gateway.send_batch`: the same facts :meth:`Gateway.send` takes."""
+
+    to: str
+    body: str
+    subject: str = ""
+    validity_seconds: int | None = None
+    sender: str = ""
+    channel: str = ""
+    language: str = ""
+
+
+class NotSupportedError(Exception):
+    """The gateway does not offer this optional capability."""
+
+
 class Gateway(ABC):
     """Sends messages on some channels. Built per use from the configuration in force, never
     cached, so a changed setting takes effect at once."""
@@ -46,6 +63,8 @@ class Gateway(ABC):
     channels: ClassVar[frozenset[str]]
     # Whether the provider reports delivery later (then "sent" is not yet "delivered").
     reports_delivery: ClassVar[bool] = True
+    # Channels for which :meth:`send_batch` hands a whole batch over at once.
+    batch_channels: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, config: GatewayConfig | None = None) -> None:
         """``config`` defaults to this gateway's settings in force now."""
@@ -85,3 +104,14 @@ class Gateway(ABC):
             TransientError: try again later.
             PermanentError: do not try again.
         """
+
+    def send_batch(self, messages: list[Outgoing]) -> list[Sent | Exception]:
+        """Hand several messages to the provider at once, for gateways whose client can keep many
+        requests in flight without a thread each (Twilio's asynchronous client). One result per
+        message, in order: what :meth:`send` would have returned, or the exception it would have
+        raised (``TransientError``, ``PermanentError``, or anything else for a bug).
+
+        Raises:
+            NotSupportedError: the gateway has no batch sending (see ``batch_channels``).
+        """
+        raise NotSupportedError(self.name)

@@ -3,6 +3,7 @@ exactly as Twilio signs them."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN,
 from tests.processes import free_port
 from vecinos.messaging import outbox
 from vecinos.messaging.choices import Channel, MessageStatus
+from vecinos.messaging.gateways.twilio.gateway import TwilioGateway
 from vecinos.messaging.models import InboundMessage, OutboundMessage
 from vecinos.messaging.services import queue_message
 
@@ -152,3 +154,15 @@ def test_delivery_receipts_update_the_message(twilio: FakeTwilio, client: Client
     assert failed.status == MessageStatus.FAILED and failed.error.startswith("30003")
     forged = client.post("/hooks/twilio/status", {"MessageSid": "x", "MessageStatus": "failed"})
     assert forged.status_code == 403
+
+
+def test_the_twilio_clients_never_log_phone_numbers(
+    twilio: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Both of Twilio's clients log every request with its form (the recipient's number) at INFO;
+    the settings keep only their warnings."""
+    caplog.set_level(logging.INFO)
+    send("+13235550166")  # the batch path: the asynchronous client
+    TwilioGateway().send(to="+13235550167", body="Hola")  # the threaded client
+    assert len(twilio.received) == 2
+    assert "5550166" not in caplog.text and "5550167" not in caplog.text

@@ -11,6 +11,8 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
 from vecinos.messaging.worker import OutboxWorker
 
+WORKER_CONNECTION_SECONDS = 300
+
 
 class Command(BaseCommand):
     help = (
@@ -29,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=None)
 
     def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
+        # The outbox loop runs a batch every few milliseconds: keep each thread's database
+        # connection instead of opening one per batch (close_old_connections() still replaces
+        # one that broke, and one older than this).
+        for database in settings.DATABASES.values():
+            database["CONN_MAX_AGE"] = WORKER_CONNECTION_SECONDS
+            database["CONN_HEALTH_CHECKS"] = True
         worker_id = f"worker-{get_random_string(12)}"
         concurrency = options["concurrency"] or settings.VECINOS_OUTBOX_CONCURRENCY
         messages = OutboxWorker(worker_id, concurrency, interval=interval)

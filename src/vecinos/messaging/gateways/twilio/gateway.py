@@ -3,16 +3,25 @@ setting, which also serves Twilio-compatible providers (and the loopback stand-i
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
+import aiohttp
 import requests
 from django.conf import settings
 from twilio.base.exceptions import TwilioException, TwilioRestException  # type: ignore[import-untyped]
+from twilio.http.async_http_client import AsyncTwilioHttpClient  # type: ignore[import-untyped]
 from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
 from twilio.rest import Client  # type: ignore[import-untyped]
 
 from vecinos.messaging.choices import Channel
-from vecinos.messaging.gateways.base import Gateway, PermanentError, Sent, TransientError
+from vecinos.messaging.gateways.base import (
+    Gateway,
+    Outgoing,
+    PermanentError,
+    Sent,
+    TransientError,
+)
 from vecinos.messaging.gateways.config import GatewayConfig
 from vecinos.messaging.gateways.twilio.twiml import render
 from vecinos.messaging.voice import message_call
@@ -65,9 +74,63 @@ def client(config: GatewayConfig) -> Client:
     return twilio
 
 
+def _refusal(exc: TwilioRestException) -> TransientError | PermanentError:
+    """Twilio's error answer as ours: busy or broken is worth retrying, a refusal is not."""
+    code = str(exc.code or exc.status)
+    if exc.status == 429 or exc.status >= 500:
+        return TransientError(exc.msg or "Twilio is busy", code)
+    if exc.code in PERMANENT_CODES or 400 <= exc.status < 500:
+        return PermanentError(exc.msg or "Twilio refused the message", code)
+    return TransientError(exc.msg or "Twilio error", code)
+
+
+_loops = threading.local()
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """This thread's event loop for batch sending, kept so that its client's connections stay
+    open between batches."""
+    loop: asyncio.AbstractEventLoop | None = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _loops.loop = loop
+    return loop
+
+
+async def _async_client(config: GatewayConfig) -> Client:
+    """This thread's asynchronous Twilio client for the settings in force (built inside the
+    loop, as aiohttp wants its session to be), rebuilt when a setting changes."""
+    key = (config.option("account_sid"), config.option("auth_token"), config.option("api_base"))
+    cached: tuple[tuple[str, str, str], Client] | None = getattr(_loops, "client", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if cached is not None:
+        await cached[1].http_client.session.close()
+    account_sid, auth_token, api_base = key
+    twilio = Client(
+        account_sid, auth_token, http_client=AsyncTwilioHttpClient(timeout=TIMEOUT_SECONDS)
+    )
+    twilio.api.base_url = api_base.rstrip("/")
+    _loops.client = (key, twilio)
+    return twilio
+
+
+def close_async_client() -> None:
+    """Close this thread's batch-sending connections and loop (a worker that stops)."""
+    loop: asyncio.AbstractEventLoop | None = getattr(_loops, "loop", None)
+    cached = getattr(_loops, "client", None)
+    if loop is None or loop.is_closed():
+        return
+    if cached is not None:
+        loop.run_until_complete(cached[1].http_client.session.close())
+    loop.close()
+    _loops.client = None
+
+
 class TwilioGateway(Gateway):
     name = "twilio"
     channels = frozenset({Channel.SMS, Channel.VOICE})
+    batch_channels = frozenset({Channel.SMS})
 
     def senders(self, channel: str = "") -> list[str]:
         # Calls are not paced by the texts' token buckets: carriers cap texts per number, while
@@ -87,6 +150,40 @@ class TwilioGateway(Gateway):
     ) -> Sent:
         if channel == Channel.VOICE:
             return self.call(to=to, body=body, language=language, sender=sender)
+        options = self._text(to, body, validity_seconds, sender)
+        try:
+            message = client(self.config).messages.create(**options)
+        except TwilioRestException as exc:
+            raise _refusal(exc) from None
+        except (requests.RequestException, TwilioException) as exc:
+            raise TransientError(f"Twilio could not be reached ({type(exc).__name__})") from None
+        return Sent(provider_message_id=str(message.sid))
+
+    def send_batch(self, messages: list[Outgoing]) -> list[Sent | Exception]:
+        """Texts through Twilio's asynchronous client: the whole batch in flight at once on one
+        event loop, at about a third of the processor time per text of the threaded client."""
+        return _event_loop().run_until_complete(self._send_texts(messages))
+
+    async def _send_texts(self, messages: list[Outgoing]) -> list[Sent | Exception]:
+        twilio = await _async_client(self.config)
+
+        async def send_one(item: Outgoing) -> Sent | Exception:
+            options = self._text(item.to, item.body, item.validity_seconds, item.sender)
+            try:
+                message = await twilio.messages.create_async(**options)
+            except TwilioRestException as exc:
+                return _refusal(exc)
+            except (aiohttp.ClientError, TimeoutError, TwilioException) as exc:
+                return TransientError(f"Twilio could not be reached ({type(exc).__name__})")
+            return Sent(provider_message_id=str(message.sid))
+
+        results = await asyncio.gather(*(send_one(m) for m in messages), return_exceptions=True)
+        return [r if isinstance(r, Sent | Exception) else TypeError(repr(r)) for r in results]
+
+    def _text(
+        self, to: str, body: str, validity_seconds: int | None, sender: str
+    ) -> dict[str, object]:
+        """The Messages.json request for one text."""
         sender = sender or self.senders()[0]
         options: dict[str, object] = {
             "to": to,
@@ -97,18 +194,7 @@ class TwilioGateway(Gateway):
         options["messaging_service_sid" if sender.startswith("MG") else "from_"] = sender
         if validity_seconds is not None:
             options["validity_period"] = max(1, min(validity_seconds, MAX_VALIDITY_SECONDS))
-        try:
-            message = client(self.config).messages.create(**options)
-        except TwilioRestException as exc:
-            code = str(exc.code or exc.status)
-            if exc.status == 429 or exc.status >= 500:
-                raise TransientError(exc.msg or "Twilio is busy", code) from None
-            if exc.code in PERMANENT_CODES or 400 <= exc.status < 500:
-                raise PermanentError(exc.msg or "Twilio refused the message", code) from None
-            raise TransientError(exc.msg or "Twilio error", code) from None
-        except (requests.RequestException, TwilioException) as exc:
-            raise TransientError(f"Twilio could not be reached ({type(exc).__name__})") from None
-        return Sent(provider_message_id=str(message.sid))
+        return options
 
     def call(self, *, to: str, body: str, language: str = "", sender: str = "") -> Sent:
         """Phone ``to`` and read ``body`` in ``language``. The call's outcome comes later to
