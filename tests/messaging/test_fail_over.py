@@ -242,3 +242,14 @@ def test_reports_of_delivery_or_failure_are_answers_and_small_samples_are_not_ju
     OutboundMessage.objects.filter(id__in=[m.id for m in sent[:12]]).update(broadcast=None)
     assert health.check_slow_broadcasts(age(broadcast, 6)) == [], "18 messages judge nothing"
     assert not GatewayProblem.objects.exists()
+
+
+def test_a_long_provider_error_still_fits_the_coordinators_text(
+    failing_twilio: FakeTwilio, coordinator_phone: Person
+) -> None:
+    """The warning quotes the provider's error; a page of it must not make the text too long to
+    send (the coordinator reads Korean here, the costliest encoding)."""
+    for _attempt in range(3):
+        health.record_failure("twilio", "쓰기 오류 " * 200, Channel.SMS)
+    [warning] = OutboundMessage.objects.filter(kind=health.GATEWAY_WARNING)
+    assert warning.segments <= 10 and warning.status == MessageStatus.QUEUED

@@ -352,6 +352,10 @@ class GatewayHealth(models.Model):
         return self.down_until is not None and self.down_until > now
 
 
+# Of a provider's error, what a warning quotes: enough to recognize it, short enough for a text.
+ERROR_SHOWN = 120
+
+
 class GatewayProblem(models.Model):
     """A gateway that failed or was too slow, shown to coordinators until it is resolved (they are
     also told by text or e-mail when it starts)."""
@@ -403,4 +407,4 @@ class GatewayProblem(models.Model):
             "%(count)s failure in a row; the last: %(error)s",
             "%(count)s failures in a row; the last: %(error)s",
             self.failures,
-        ) % {"count": self.failures, "error": self.error}
+        ) % {"count": self.failures, "error": self.error[:ERROR_SHOWN]}
