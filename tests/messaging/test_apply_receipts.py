@@ -6,7 +6,7 @@ import pytest
 
 from vecinos.messaging.choices import Channel, MessageStatus
 from vecinos.messaging.models import EarlyReceipt, OutboundMessage
-from vecinos.messaging.receipts import apply_early_receipts, apply_early_receipts_for, apply_receipt
+from vecinos.messaging.receipts import apply_early_receipts_for, apply_receipt
 from vecinos.messaging.services import queue_message
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_an_early_report_is_kept_and_applied_once_the_id_is_recorded() -> None:
     assert not apply_receipt("twilio", "SM2", delivered=False, error="30003: undelivered")
     assert EarlyReceipt.objects.count() == 1
     message = sent("SM2")
-    apply_early_receipts("twilio", "SM2")
+    apply_early_receipts_for("twilio", ["SM2"])
     message.refresh_from_db()
     assert (message.status, message.error) == (MessageStatus.FAILED, "30003: undelivered")
     assert not EarlyReceipt.objects.exists()

@@ -36,11 +36,6 @@ def apply_receipt(
     return False
 
 
-def apply_early_receipts(gateway: str, provider_message_id: str) -> None:
-    """Apply reports that arrived before ``provider_message_id`` was recorded on its message."""
-    apply_early_receipts_for(gateway, [provider_message_id])
-
-
 def apply_early_receipts_for(gateway: str, provider_message_ids: list[str]) -> None:
     """Apply reports that arrived before these ids were recorded on their messages: one query
     for a whole batch of sends, since early reports are rare."""

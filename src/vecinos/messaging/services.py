@@ -257,37 +257,50 @@ def do_save_gateway(
     with transaction.atomic():
         # The first save on the page copies the environment's gateways, so none is dropped.
         do_import_gateways(user)
-        setup = GatewaySetup.objects.select_for_update().filter(name=name).first()
-        created = setup is None
-        if setup is None:
-            position = GatewaySetup.objects.count()
-            setup = GatewaySetup(name=name, position=position)
-        kept = unseal(setup.secrets)
-        changed = sorted(
-            [k for k, v in options.items() if (setup.options or {}).get(k, "") != v]
-            + [k for k, v in secrets.items() if kept.get(k) != v]
-            + (["enabled"] if setup.enabled != enabled else [])
+        return _write_gateway(
+            user, name, enabled=enabled, options=options, secrets=secrets, senders=senders
         )
-        setup.options = options
-        setup.secrets = json.dumps({**kept, **secrets}) if (kept or secrets) else ""
-        setup.enabled = enabled
-        setup.updated_by = user
-        setup.save()
-        if senders is not None:
-            before = {(n.number, n.per_minute, n.per_day) for n in setup.numbers.all()}
-            after = {(s.number, s.per_minute, s.per_day) for s in senders}
-            if before != after:
-                changed.append("senders")
-                setup.numbers.all().delete()
-                SenderNumber.objects.bulk_create(
-                    SenderNumber(
-                        gateway=setup, number=s.number, per_minute=s.per_minute, per_day=s.per_day
-                    )
-                    for s in senders
+
+
+def _write_gateway(
+    user: User,
+    name: str,
+    *,
+    enabled: bool,
+    options: dict[str, str],
+    secrets: dict[str, str],
+    senders: list[SenderPace] | None,
+) -> GatewaySetup:
+    """Write one gateway's row and its audit entry. Call inside a transaction."""
+    setup = GatewaySetup.objects.select_for_update().filter(name=name).first()
+    created = setup is None
+    if setup is None:
+        position = GatewaySetup.objects.count()
+        setup = GatewaySetup(name=name, position=position)
+    kept = unseal(setup.secrets)
+    changed = sorted(
+        [k for k, v in options.items() if (setup.options or {}).get(k, "") != v]
+        + [k for k, v in secrets.items() if kept.get(k) != v]
+        + (["enabled"] if setup.enabled != enabled else [])
+    )
+    setup.options = options
+    setup.secrets = json.dumps({**kept, **secrets}) if (kept or secrets) else ""
+    setup.enabled = enabled
+    setup.updated_by = user
+    setup.save()
+    if senders is not None:
+        before = {(n.number, n.per_minute, n.per_day) for n in setup.numbers.all()}
+        after = {(s.number, s.per_minute, s.per_day) for s in senders}
+        if before != after:
+            changed.append("senders")
+            setup.numbers.all().delete()
+            SenderNumber.objects.bulk_create(
+                SenderNumber(
+                    gateway=setup, number=s.number, per_minute=s.per_minute, per_day=s.per_day
                 )
-        audit.record(
-            user, audit.GATEWAY_CHANGED, setup, gateway=name, created=created, changed=changed
-        )
+                for s in senders
+            )
+    audit.record(user, audit.GATEWAY_CHANGED, setup, gateway=name, created=created, changed=changed)
     return setup
 
 
@@ -298,10 +311,8 @@ def do_import_gateways(user: User) -> int:
         if GatewaySetup.objects.exists():
             return 0
         environment = gateway_config.from_environment()
-        for position, gateway in enumerate(environment.gateways):
-            GatewaySetup.objects.create(name=gateway.name, position=position)
-        for gateway in environment.gateways:
-            do_save_gateway(
+        for gateway in environment.gateways:  # each new row goes last: the same order
+            _write_gateway(
                 user,
                 gateway.name,
                 enabled=True,

@@ -24,12 +24,6 @@ GATEWAYS: dict[str, type[Gateway]] = {
 }
 
 
-def configured_gateways(channel: str, setup: config.Setup | None = None) -> list[str]:
-    """Names of the gateways for ``channel``, in failover order."""
-    setup = setup if setup is not None else config.load()
-    return [gateway.name for gateway in setup.for_channel(channel)]
-
-
 def build(gateway: config.GatewayConfig) -> Gateway:
     return GATEWAYS[gateway.name](gateway)
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vecinos.messaging import rates
-from vecinos.messaging.choices import Channel
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -249,7 +248,3 @@ def channels_of(name: str) -> frozenset[str]:
 
     cls = GATEWAYS.get(name)
     return cls.channels if cls is not None else frozenset()
-
-
-def is_phone_gateway(name: str) -> bool:
-    return bool(channels_of(name) - {Channel.EMAIL})
