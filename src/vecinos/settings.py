@@ -253,6 +253,28 @@ VECINOS_OUTBOX_LEASE_SECONDS = env_int(
     "A message a worker has held this long without an outcome is taken back (the worker died).",
     minimum=1,
 )
+# The hotline.
+VECINOS_CALLER_RETENTION_HOURS = env_int(
+    "VECINOS_CALLER_RETENTION_HOURS",
+    72,
+    "Hours after a report is closed at which the caller's number is erased from it (and from "
+    "the texts that made it).",
+    minimum=1,
+)
+VECINOS_INTAKE_TEXTS_PER_HOUR = env_int(
+    "VECINOS_INTAKE_TEXTS_PER_HOUR",
+    30,
+    "Texts one number may add to the hotline's reports per hour; more are kept but open nothing "
+    "and raise no alarm on the console.",
+    minimum=1,
+)
+VECINOS_GROUPING_MINUTES = env_int(
+    "VECINOS_GROUPING_MINUTES",
+    90,
+    "A report in the same or an adjacent cell within this many minutes of an open incident's "
+    "latest report is proposed as part of it.",
+    minimum=1,
+)
 EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
 EMAIL_PORT = VECINOS_SMTP_PORT
 EMAIL_HOST_USER = VECINOS_SMTP_USER
@@ -277,6 +299,7 @@ INSTALLED_APPS = [
     "vecinos.core",
     "vecinos.organizing",
     "vecinos.messaging",
+    "vecinos.hotline",
 ]
 
 MIDDLEWARE = [

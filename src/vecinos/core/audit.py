@@ -36,6 +36,16 @@ GATEWAY_REMOVED = "messaging.gateway.removed"
 GATEWAY_PROBLEM_RESOLVED = "messaging.gateway.problem_resolved"
 BROADCAST_DRAFTED = "messaging.broadcast.drafted"
 BROADCAST_SENT = "messaging.broadcast.sent"
+REPORT_FILED = "hotline.report.filed"
+REPORT_CHANGED = "hotline.report.changed"
+REPORT_CLAIMED = "hotline.report.claimed"
+REPORT_CLOSED = "hotline.report.closed"
+REPORT_CALLER_VIEWED = "hotline.report.caller_viewed"
+REPORT_GROUPED = "hotline.report.grouped"
+INCIDENT_OPENED = "hotline.incident.opened"
+INCIDENT_MOVED = "hotline.incident.moved"
+NUMBER_BLOCKED = "hotline.number.blocked"
+CONTENT_SAVED = "hotline.content.saved"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -61,6 +71,16 @@ LABELS = {
     GATEWAY_PROBLEM_RESOLVED: _("Marked a gateway problem as resolved"),
     BROADCAST_DRAFTED: _("Drafted a broadcast"),
     BROADCAST_SENT: _("Sent a broadcast"),
+    REPORT_FILED: _("Filed a hotline report"),
+    REPORT_CHANGED: _("Changed a hotline report"),
+    REPORT_CLAIMED: _("Claimed a hotline report"),
+    REPORT_CLOSED: _("Closed a hotline report"),
+    REPORT_CALLER_VIEWED: _("Viewed a caller's phone number"),
+    REPORT_GROUPED: _("Grouped a report into an incident"),
+    INCIDENT_OPENED: _("Opened an incident"),
+    INCIDENT_MOVED: _("Moved an incident to a new step"),
+    NUMBER_BLOCKED: _("Blocked a number from the hotline"),
+    CONTENT_SAVED: _("Saved a new version of a hotline text"),
 }
 
 

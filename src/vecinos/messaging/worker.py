@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import close_old_connections
 from django.utils import timezone
 
+from vecinos.core import periodic
 from vecinos.messaging import health, inbound, outbox
 from vecinos.messaging.gateways.twilio.gateway import close_async_client
 
@@ -45,6 +46,7 @@ class OutboxWorker:
         if time.monotonic() - self._last_signal_poll > SIGNAL_POLL_SECONDS:
             inbound.poll_signal()
             self._last_signal_poll = time.monotonic()
+        periodic.run_due()
         ids = outbox.claim(self.worker_id, limit=self.concurrency)
         if ids:
             outbox.deliver_batch(ids, self.worker_id, pool)
