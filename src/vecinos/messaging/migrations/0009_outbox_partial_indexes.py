@@ -5,28 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('messaging', '0008_sender_daily_limits_claim_check'),
-        ('organizing', '0002_person_preferred_channel'),
+        ("messaging", "0008_sender_daily_limits_claim_check"),
+        ("organizing", "0002_person_preferred_channel"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='outboundmessage',
-            name='outbox_provider_idx',
+            model_name="outboundmessage",
+            name="outbox_provider_idx",
         ),
         migrations.AlterField(
-            model_name='outboundmessage',
-            name='person',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbound_messages', to='organizing.person'),
+            model_name="outboundmessage",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="outbound_messages",
+                to="organizing.person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboundmessage',
-            index=models.Index(condition=models.Q(('provider_message_id', ''), _negated=True), fields=['gateway', 'provider_message_id'], name='outbox_provider_idx'),
+            model_name="outboundmessage",
+            index=models.Index(
+                condition=models.Q(("provider_message_id", ""), _negated=True),
+                fields=["gateway", "provider_message_id"],
+                name="outbox_provider_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboundmessage',
-            index=models.Index(condition=models.Q(('person__isnull', False)), fields=['person'], name='outbox_person_idx'),
+            model_name="outboundmessage",
+            index=models.Index(
+                condition=models.Q(("person__isnull", False)),
+                fields=["person"],
+                name="outbox_person_idx",
+            ),
         ),
     ]
