@@ -62,6 +62,8 @@ def all_pages() -> list[Page]:
     def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
+                if pattern.namespace == "api-v1":
+                    continue  # the JSON API answers tokens, not sessions: tests/api/
                 walk(pattern.url_patterns, pattern.namespace or namespace)
             elif not pattern.callback.__module__.endswith(".webhooks"):
                 assert pattern.name, f"unnamed page {pattern.pattern}"

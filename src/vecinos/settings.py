@@ -300,6 +300,7 @@ INSTALLED_APPS = [
     "vecinos.organizing",
     "vecinos.messaging",
     "vecinos.hotline",
+    "vecinos.api",
 ]
 
 MIDDLEWARE = [

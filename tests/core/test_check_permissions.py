@@ -49,6 +49,7 @@ KNOWN_PAGES = {
     "messaging:broadcast_create",
     "messaging:broadcast_detail",
     "messaging:broadcast_edit",
+    "api:token_list",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -76,6 +77,8 @@ EXPLICIT = {
     ("messaging:broadcast_detail", "dispatcher"): 403,
     ("messaging:broadcast_list", "organizer"): 403,
     ("messaging:broadcast_edit", "responder"): 403,
+    ("api:token_list", "coordinator"): 200,
+    ("api:token_list", "dispatcher"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,

@@ -46,6 +46,8 @@ INCIDENT_OPENED = "hotline.incident.opened"
 INCIDENT_MOVED = "hotline.incident.moved"
 NUMBER_BLOCKED = "hotline.number.blocked"
 CONTENT_SAVED = "hotline.content.saved"
+API_TOKEN_ISSUED = "api.token.issued"  # noqa: S105  # an action name
+API_TOKEN_REVOKED = "api.token.revoked"  # noqa: S105  # an action name
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -81,6 +83,8 @@ LABELS = {
     INCIDENT_MOVED: _("Moved an incident to a new step"),
     NUMBER_BLOCKED: _("Blocked a number from the hotline"),
     CONTENT_SAVED: _("Saved a new version of a hotline text"),
+    API_TOKEN_ISSUED: _("Issued an API token"),
+    API_TOKEN_REVOKED: _("Revoked an API token"),
 }
 
 

@@ -34,11 +34,14 @@ class Capability(StrEnum):
     MANAGE_GATEWAYS = "manage_gateways"
     # Writing to the whole community (alert list or contact list) at once.
     SEND_BROADCASTS = "send_broadcasts"
+    # The dispatcher console: reports, incidents, callers' numbers to call back.
+    USE_CONSOLE = "use_console"
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(Capability),
-    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW}),
+    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW, Capability.USE_CONSOLE}),
     Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
