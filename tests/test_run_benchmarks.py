@@ -27,3 +27,22 @@ def test_the_fanout_benchmark_runs_and_reports_every_figure_as_json() -> None:
     for key in ("baseline_bulk_insert_rows_per_s", "enqueue_messages_per_s",
                 "enqueue_vs_bulk_insert", "send_messages_per_s"):  # fmt: skip
         assert figures[key] > 0
+
+
+def test_the_intake_benchmark_loses_no_accepted_text() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "vecinos", "bench", "intake", "--seconds", "1",
+         "--connections", "4", "--server-workers", "1"],  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["answered_200"] > 0 and figures["other_statuses"] == {}
+    assert figures["lost"] == 0 and figures["stored"] == figures["distinct_accepted"]
+    assert figures["stored_unprocessed"] == 0
+    assert figures["accepted_per_s"] > 0 and figures["baseline_refused_per_s"] > 0
