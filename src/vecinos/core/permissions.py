@@ -34,11 +34,15 @@ class Capability(StrEnum):
     MANAGE_GATEWAYS = "manage_gateways"
     # Writing to the whole community (alert list or contact list) at once.
     SEND_BROADCASTS = "send_broadcasts"
+    # The dispatchers' rota: who is on, swaps, one's own calendar link.
+    VIEW_SHIFTS = "view_shifts"
+    # Changing the rota, assigning cover, and the fallback list for calls.
+    MANAGE_SHIFTS = "manage_shifts"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(Capability),
-    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW}),
+    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW, Capability.VIEW_SHIFTS}),
     Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
