@@ -157,3 +157,13 @@ def test_without_a_moment_it_means_now_and_a_naive_moment_is_refused(
     assert names(on_shift()) == ["ana"]
     with pytest.raises(ValueError, match="aware"):
         on_shift(datetime(2025, 6, 2, 9))  # noqa: DTZ001  # naive on purpose
+
+
+def test_a_shift_knows_whether_the_rota_alone_has_it_running(make_shift: MakeShift) -> None:
+    night = make_shift(Weekday.SUNDAY, time(22), time(6))
+    zone = local(2025, 1, 1).tzinfo
+    assert zone is not None
+    assert night.covers(local(2025, 6, 2, 5, 59), zone), "Monday morning, from Sunday night"
+    assert not night.covers(local(2025, 6, 2, 6), zone)
+    assert not night.covers(local(2025, 6, 2, 23), zone)
+    assert night.covers(local(2025, 6, 1, 23), zone)

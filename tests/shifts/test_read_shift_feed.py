@@ -116,6 +116,7 @@ def test_a_link_works_without_a_login_and_only_its_keyed_hash_is_stored(
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert "no-cache" in response["Cache-Control"]
     assert len(events(response.content)) >= 8
+    assert client.head(f"/shifts/feed/{token}.ics").status_code == 200, "some apps check first"
     link = FeedToken.objects.get(user=ana)
     assert link.token_hash != token and len(link.token_hash) == 64
     assert link.last_used_at is not None

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from tests.conftest import MakeAccount
 from tests.shifts.conftest import MakeDispatcher, MakeShift, local
@@ -22,7 +23,7 @@ from vecinos.shifts import services
 from vecinos.shifts.choices import SwapStatus, Weekday
 from vecinos.shifts.feeds import feed
 from vecinos.shifts.models import Shift, Swap
-from vecinos.shifts.queries import on_shift
+from vecinos.shifts.queries import on_shift, open_swaps
 
 pytestmark = pytest.mark.django_db
 
@@ -255,8 +256,6 @@ def test_on_the_page_the_second_to_take_a_shift_is_told_someone_was_first(
     make_shift: MakeShift,
     logged_in: Callable[[User], Client],
 ) -> None:
-    from django.utils import timezone
-
     ana, beto, cruz = team["ana"], team["beto"], team["cruz"]
     tomorrow = timezone.localdate() + timedelta(days=1)
     shift = make_shift(tomorrow.weekday(), time(9), time(17), [ana])
@@ -280,3 +279,11 @@ def test_on_the_page_the_second_to_take_a_shift_is_told_someone_was_first(
     assert "Nothing was changed." in shift_page(as_cruz, action="accept", swap="x")
     assert as_cruz.post("/shifts/", {"action": "accept", "swap": "999999"}).status_code == 404
     assert "Choose one of your shifts" in shift_page(as_cruz, action="offer", occurrence=key)
+
+
+def test_offers_for_shifts_already_over_are_no_longer_listed(
+    team: dict[str, User], night: Shift
+) -> None:
+    swap = services.do_offer_swap(team["ana"], night, MONDAY, now=BEFORE)
+    assert open_swaps(team["beto"], now=local(2025, 6, 3, 5, 59)) == [swap]
+    assert open_swaps(team["beto"], now=local(2025, 6, 3, 6)) == []

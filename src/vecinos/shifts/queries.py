@@ -328,7 +328,7 @@ def _join(intervals: list[CoverageInterval]) -> list[CoverageInterval]:
 # --- For the Shifts pages -------------------------------------------------------------------
 
 
-def open_swaps(user: User, *, now: datetime | None = None) -> QuerySet[Swap]:
+def open_swaps(user: User, *, now: datetime | None = None) -> list[Swap]:
     """Swaps still looking for cover, for occurrences not yet over, soonest first.
 
     Raises:
@@ -336,12 +336,14 @@ def open_swaps(user: User, *, now: datetime | None = None) -> QuerySet[Swap]:
     """
     check(user, Capability.VIEW_SHIFTS)
     now = timezone.now() if now is None else now
-    yesterday = now.astimezone(network_zone()).date() - timedelta(days=1)
-    return (
+    zone = network_zone()
+    yesterday = now.astimezone(zone).date() - timedelta(days=1)
+    swaps = (
         Swap.objects.filter(status=SwapStatus.OPEN, date__gte=yesterday)
         .select_related("shift", "replaced")
         .order_by("date", "shift__starts_at", "id")
     )
+    return [s for s in swaps if s.shift.bounds(s.date, zone)[1] > now]
 
 
 def access_swap(user: User, swap_id: int) -> Swap:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability, requires
@@ -99,9 +99,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     now = timezone.now()
     mine = occurrences(now, now + MY_SHIFTS_AHEAD, user=user)
-    my_offers = list(
-        open_swaps(user, now=now).filter(replaced=user).select_related("shift", "replaced")
-    )
+    swaps = open_swaps(user, now=now)
+    my_offers = [s for s in swaps if s.replaced_id == user.id]
     offered = {(s.shift_id, s.date) for s in my_offers}
     offerable = [o for o in mine if (o.shift.id, o.date) not in offered]
     offer_form = OfferSwapForm(
@@ -113,7 +112,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
     on_now = on_shift(now)
     spoken = {code for u in on_now for code in languages_of(u)}
-    others = [s for s in open_swaps(user, now=now) if s.replaced_id != user.id]
+    others = [s for s in swaps if s.replaced_id != user.id]
     context: dict[str, Any] = {
         "now": now,
         "on_now": _with_languages(on_now),
@@ -197,7 +196,7 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A dispatcher's shifts for calendar apps, which cannot log in: the secret token in the
     address stands for the login. A wrong or revoked token gets the same 404 as any unknown
