@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -11,6 +12,7 @@ from vecinos.core.permissions import Capability
 from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
 from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
+from vecinos.shifts.models import Shift
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Page:
                 kwargs[parameter] = "simulator"
             elif parameter == "broadcast_id":
                 kwargs[parameter] = draft_broadcast(account).pk
+            elif parameter == "shift_id":
+                kwargs[parameter] = rota_shift().pk
+            elif parameter == "token" and self.name == "shifts:feed":
+                kwargs[parameter] = "not-a-real-calendar-token-0123456789abcdef"
             else:
                 raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
         return reverse(self.name, kwargs=kwargs)
@@ -52,6 +58,12 @@ def draft_broadcast(author: User) -> Broadcast:
         fallback_language="es",
         created_by=author,
     )
+
+
+def rota_shift() -> Shift:
+    """A shift on the rota for the rota pages (made once, through the ORM, unaudited)."""
+    existing = Shift.objects.order_by("id").first()
+    return existing or Shift.objects.create(weekday=0, starts_at=time(22), ends_at=time(6))
 
 
 def all_pages() -> list[Page]:

@@ -31,9 +31,9 @@ def test_the_fanout_benchmark_runs_and_reports_every_figure_as_json() -> None:
 
 def test_the_intake_benchmark_loses_no_accepted_text() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
+    options = ["--seconds", "1", "--connections", "4", "--server-workers", "1"]
     result = subprocess.run(
-        [sys.executable, "-m", "vecinos", "bench", "intake", "--seconds", "1",
-         "--connections", "4", "--server-workers", "1"],  # fmt: skip
+        [sys.executable, "-m", "vecinos", "bench", "intake", *options],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -301,6 +301,7 @@ INSTALLED_APPS = [
     "vecinos.messaging",
     "vecinos.hotline",
     "vecinos.api",
+    "vecinos.shifts",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.test_log_in_as_dispatcher import PHONE, check_page, in_thread
@@ -18,6 +20,8 @@ from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
+from vecinos.shifts.models import Shift
+from vecinos.shifts.services import do_add_fallback, do_offer_swap
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +44,22 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     sent = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
     broadcasts.do_send_broadcast(coordinator, sent)
     draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    # A rota with a gap, a language nobody on speaks, an open swap and a fallback list.
+    noche = make_account("noche", Role.DISPATCHER, display_name="Dalia Nava")
+    Person.objects.create(full_name="Dalia Nava", account=noche, languages=["es", "mix"])
+    today = timezone.localdate()
+    night = Shift.objects.create(weekday=today.weekday(), starts_at=time(22), ends_at=time(6))
+    night.dispatchers.set([noche])
+    Shift.objects.create(weekday=(today.weekday() + 1) % 7, starts_at=time(8), ends_at=time(16))
+    do_offer_swap(noche, night, today + timedelta(days=7), note="Mi hija se gradúa ese día")
+    do_add_fallback(coordinator, coordinator)
     return {
         "coordinator": coordinator.id,
         "member": member.id,
         "person": person.id,
         "draft": draft.id,
         "sent": sent.id,
+        "shift": night.id,
     }
 
 
@@ -85,6 +99,13 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "broadcast-progress": f"/messages/broadcasts/{neighborhood['sent']}/",
         "gateways": "/messages/gateways/",
         "gateway-edit": "/messages/gateways/twilio/",
+        "shifts": "/shifts/",
+        "shifts-calendar": "/shifts/calendar/",
+        "rota": "/shifts/rota/",
+        "rota-new": "/shifts/rota/new/",
+        "rota-shift": f"/shifts/rota/{neighborhood['shift']}/",
+        "cover": "/shifts/cover/",
+        "fallback": "/shifts/fallback/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
@@ -100,6 +121,14 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     assert page.locator("#id_phone_error").is_visible()
     check_page(page, "person-new-error")
     page.screenshot(path=artifacts / "coordinator-person-new-error.png", full_page=True)
+
+    # A new calendar link is shown once, on the answer to the button that made it.
+    page.goto(f"{server}/shifts/calendar/")
+    page.locator("main form button.primary").click()
+    page.wait_for_load_state()
+    assert page.locator(".secret code").inner_text().startswith(f"{server}/shifts/feed/")
+    check_page(page, "shifts-calendar-new")
+    page.screenshot(path=artifacts / "coordinator-shifts-calendar-new.png", full_page=True)
 
     # The audit log filter works through htmx: choosing an action swaps only the table.
     page.goto(f"{server}/audit/")

@@ -48,6 +48,16 @@ NUMBER_BLOCKED = "hotline.number.blocked"
 CONTENT_SAVED = "hotline.content.saved"
 API_TOKEN_ISSUED = "api.token.issued"  # noqa: S105  # an action name
 API_TOKEN_REVOKED = "api.token.revoked"  # noqa: S105  # an action name
+SHIFT_CREATED = "shifts.shift.created"
+SHIFT_CHANGED = "shifts.shift.changed"
+SHIFT_DELETED = "shifts.shift.deleted"
+SWAP_OFFERED = "shifts.swap.offered"
+SWAP_ACCEPTED = "shifts.swap.accepted"
+SWAP_WITHDRAWN = "shifts.swap.withdrawn"
+COVER_ASSIGNED = "shifts.cover.assigned"
+FALLBACK_CHANGED = "shifts.fallback.changed"
+FEED_LINK_CREATED = "shifts.feed_link.created"
+FEED_LINK_REVOKED = "shifts.feed_link.revoked"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -85,6 +95,16 @@ LABELS = {
     CONTENT_SAVED: _("Saved a new version of a hotline text"),
     API_TOKEN_ISSUED: _("Issued an API token"),
     API_TOKEN_REVOKED: _("Revoked an API token"),
+    SHIFT_CREATED: _("Added a shift to the dispatchers' rota"),
+    SHIFT_CHANGED: _("Changed a shift on the dispatchers' rota"),
+    SHIFT_DELETED: _("Removed a shift from the dispatchers' rota"),
+    SWAP_OFFERED: _("Offered a shift for a swap"),
+    SWAP_ACCEPTED: _("Took over a colleague's shift"),
+    SWAP_WITHDRAWN: _("Withdrew a shift swap offer"),
+    COVER_ASSIGNED: _("Assigned cover for a dispatcher's shift"),
+    FALLBACK_CHANGED: _("Changed the fallback list for calls"),
+    FEED_LINK_CREATED: _("Made a new shift calendar link"),
+    FEED_LINK_REVOKED: _("Stopped a shift calendar link"),
 }
 
 

@@ -37,11 +37,17 @@ class Capability(StrEnum):
     # The dispatcher console: reports, incidents, callers' numbers to call back.
     USE_CONSOLE = "use_console"
     MANAGE_API_TOKENS = "manage_api_tokens"
+    # The dispatchers' rota: who is on, swaps, one's own calendar link.
+    VIEW_SHIFTS = "view_shifts"
+    # Changing the rota, assigning cover, and the fallback list for calls.
+    MANAGE_SHIFTS = "manage_shifts"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(Capability),
-    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW, Capability.USE_CONSOLE}),
+    Role.DISPATCHER: frozenset(
+        {Capability.VIEW_DISPATCH_OVERVIEW, Capability.USE_CONSOLE, Capability.VIEW_SHIFTS}
+    ),
     Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
