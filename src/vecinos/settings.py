@@ -277,6 +277,7 @@ INSTALLED_APPS = [
     "vecinos.core",
     "vecinos.organizing",
     "vecinos.messaging",
+    "vecinos.places",
 ]
 
 MIDDLEWARE = [

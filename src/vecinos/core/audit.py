@@ -36,6 +36,12 @@ GATEWAY_REMOVED = "messaging.gateway.removed"
 GATEWAY_PROBLEM_RESOLVED = "messaging.gateway.problem_resolved"
 BROADCAST_DRAFTED = "messaging.broadcast.drafted"
 BROADCAST_SENT = "messaging.broadcast.sent"
+ZONE_CREATED = "places.zone.created"
+ZONE_CHANGED = "places.zone.changed"
+ZONE_DELETED = "places.zone.deleted"
+ZONE_CELLS_CHANGED = "places.zone.cells_changed"
+ZONES_IMPORTED = "places.zones.imported"
+MAP_SETTINGS_CHANGED = "places.map_settings.changed"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -61,6 +67,12 @@ LABELS = {
     GATEWAY_PROBLEM_RESOLVED: _("Marked a gateway problem as resolved"),
     BROADCAST_DRAFTED: _("Drafted a broadcast"),
     BROADCAST_SENT: _("Sent a broadcast"),
+    ZONE_CREATED: _("Added a zone"),
+    ZONE_CHANGED: _("Changed a zone's name or ZIP codes"),
+    ZONE_DELETED: _("Deleted a zone"),
+    ZONE_CELLS_CHANGED: _("Drew a zone on the map"),
+    ZONES_IMPORTED: _("Imported zones from a file"),
+    MAP_SETTINGS_CHANGED: _("Changed the map settings"),
 }
 
 

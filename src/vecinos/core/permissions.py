@@ -34,12 +34,18 @@ class Capability(StrEnum):
     MANAGE_GATEWAYS = "manage_gateways"
     # Writing to the whole community (alert list or contact list) at once.
     SEND_BROADCASTS = "send_broadcasts"
+    # The zones on the map (no people on it).
+    VIEW_MAP = "view_map"
+    # Adding, drawing and deleting zones; the map's tile server.
+    MANAGE_ZONES = "manage_zones"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(Capability),
-    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW}),
-    Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
+    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW, Capability.VIEW_MAP}),
+    Role.ORGANIZER: frozenset(
+        {Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE, Capability.VIEW_MAP}
+    ),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
     Role.MEMBER: frozenset(),
