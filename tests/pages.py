@@ -11,6 +11,10 @@ from vecinos.core.permissions import Capability
 from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
 from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
+from vecinos.places.models import Zone, ZoneCell
+
+# A cell of downtown Los Angeles at the network's resolution, for the zone pages.
+SAMPLE_CELL = "8829a1d757fffff"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class Page:
                 kwargs[parameter] = "simulator"
             elif parameter == "broadcast_id":
                 kwargs[parameter] = draft_broadcast(account).pk
+            elif parameter == "zone_id":
+                kwargs[parameter] = sample_zone().pk
+            elif parameter == "cell":
+                kwargs[parameter] = SAMPLE_CELL
             else:
                 raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
         return reverse(self.name, kwargs=kwargs)
@@ -52,6 +60,16 @@ def draft_broadcast(author: User) -> Broadcast:
         fallback_language="es",
         created_by=author,
     )
+
+
+def sample_zone() -> Zone:
+    """A zone of one cell for the zone pages (made once, through the ORM, unaudited)."""
+    zone, created = Zone.objects.get_or_create(
+        name_key="pages", defaults={"name": "Pages", "centre_cell": SAMPLE_CELL}
+    )
+    if created:
+        ZoneCell.objects.create(cell=SAMPLE_CELL, zone=zone)
+    return zone
 
 
 def all_pages() -> list[Page]:

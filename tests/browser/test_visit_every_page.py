@@ -18,6 +18,9 @@ from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
+from vecinos.places import demo as places_demo
+from vecinos.places.models import Zone
+from vecinos.places.services import do_import_zones
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +43,13 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     sent = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
     broadcasts.do_send_broadcast(coordinator, sent)
     draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    do_import_zones(None, places_demo.shapes())
+    zone = Zone.objects.get(name="El Centro")
+    person.zone = zone
+    person.save(update_fields=["zone"])
     return {
+        "zone": zone.id,
+        "cell": zone.centre_cell,
         "coordinator": coordinator.id,
         "member": member.id,
         "person": person.id,
@@ -85,6 +94,14 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "broadcast-progress": f"/messages/broadcasts/{neighborhood['sent']}/",
         "gateways": "/messages/gateways/",
         "gateway-edit": "/messages/gateways/twilio/",
+        "map": "/places/",
+        "map-settings": "/places/settings/",
+        "zones": "/places/zones/",
+        "zone-new": "/places/zones/new/",
+        "zone-edit": f"/places/zones/{neighborhood['zone']}/",
+        "zone-cell": f"/places/zones/{neighborhood['zone']}/cells/{neighborhood['cell']}/",
+        "zone-point": f"/places/zones/{neighborhood['zone']}/point/",
+        "zone-delete": f"/places/zones/{neighborhood['zone']}/delete/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
@@ -107,3 +124,17 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     page.wait_for_url("**action=organizing.person.viewed**")
     assert page.locator("#audit-table tbody tr").count() >= 1
     check_page(page, "audit-filtered")
+
+    # Drawing a zone: selecting a hex outside it adds it, through htmx, without leaving the page.
+    page.goto(f"{server}/places/zones/{neighborhood['zone']}/")
+    status = page.locator("#zone-map [role=status]")
+    before = status.inner_text()
+    page.locator("#zone-map a[aria-label^='Add this hex']").first.click()
+    page.wait_for_function(
+        "before => document.querySelector('#zone-map [role=status]').innerText !== before",
+        arg=before,
+    )
+    assert page.url == f"{server}/places/zones/{neighborhood['zone']}/"
+    assert status.inner_text() != before
+    check_page(page, "zone-drawn")
+    page.screenshot(path=artifacts / "coordinator-zone-drawn.png", full_page=True)

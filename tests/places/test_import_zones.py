@@ -204,7 +204,7 @@ def test_a_feature_without_a_name_is_refused_and_named_by_its_index(tmp_path: Pa
         data = collection(
             feature("El Centro", polygon(34.04, -118.26)), feature(name, polygon(34.07, -118.3))
         )
-        assert_refused(write(tmp_path, data), 'features[1] has no “name” property')
+        assert_refused(write(tmp_path, data), "features[1] has no “name” property")
     data = collection({"type": "Feature", "geometry": polygon(34.04, -118.26)})
     assert_refused(write(tmp_path, data), "features[0]")
 
@@ -238,7 +238,10 @@ def test_a_feature_without_geometry_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("coordinates", "fragment"),
     [
-        ([[[34.04, -118.26], [34.05, -118.26], [34.05, -118.25], [34.04, -118.26]]], "out of range"),
+        (
+            [[[34.04, -118.26], [34.05, -118.26], [34.05, -118.25], [34.04, -118.26]]],
+            "out of range",
+        ),
         ([[[-118.26, 34.04], [-118.25, 34.04], [-118.26, 34.04]]], "fewer than 3"),
         ([[["a", "b"], [1, 2], [3, 4], [5, 6]]], "not [longitude, latitude]"),
         ([[[-118.26, 34.04, 5], [-118.25, 34.04], [None, 1], [-118.26, 34.04]]], "longitude"),
@@ -337,7 +340,7 @@ def test_a_database_refusal_rolls_back_everything(tmp_path: Path, make_zone: Mak
     make_zone("Pico Sur", zips=["90005"])
     services._check_file_zip_codes = lambda shapes, keys: None  # type: ignore[assignment]
     try:
-        with pytest.raises(Exception, match="UNIQUE|unique|duplicate"):
+        with pytest.raises(Exception, match=r"UNIQUE|unique|duplicate"):
             services.do_import_zones(None, shapes)
     finally:
         services._check_file_zip_codes = original
