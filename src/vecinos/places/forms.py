@@ -49,9 +49,8 @@ class ZoneForm(forms.Form):
 class CellForm(forms.Form):
     """Put a hex into the zone or take it out (the same answer twice changes nothing)."""
 
-    inside = forms.TypedChoiceField(
-        choices=[("1", _("Add it")), ("0", _("Remove it"))], coerce=lambda v: v == "1"
-    )
+    # Sent by the hex links and the one-hex page, never shown as a field.
+    inside = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
 
 
 class PointForm(forms.Form):

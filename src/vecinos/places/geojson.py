@@ -16,8 +16,6 @@ from itertools import pairwise
 from typing import Any
 
 import h3
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from vecinos.places.geo import CELL_RESOLUTION, name_key
 
@@ -38,11 +36,13 @@ Fail = Callable[..., "ZoneFileError"]
 
 class ZoneFileError(ValueError):
     """A GeoJSON file that cannot be imported. The message names the feature at fault by its
-    index in ``features`` (and its name, once known); it is translated when shown."""
+    index in ``features`` (and its name, once known). It is for the operator who runs the import
+    command, in English like every command's output; a page that imports files would mark these
+    messages for translation."""
 
     def __init__(
         self,
-        message: str | Promise,
+        message: str,
         *,
         feature: tuple[int, str] | None = None,
         **params: object,
@@ -53,15 +53,11 @@ class ZoneFileError(ValueError):
         self.params = params
 
     def __str__(self) -> str:
-        problem = str(self.message) % self.params if self.params else str(self.message)
+        problem = self.message % self.params if self.params else self.message
         if self.feature is None:
             return problem
         index, name = self.feature
-        return str(_("features[%(index)d] (“%(name)s”): %(problem)s")) % {
-            "index": index,
-            "name": name,
-            "problem": problem,
-        }
+        return f"features[{index}] (“{name}”): {problem}"
 
 
 @dataclass(frozen=True)
@@ -86,15 +82,15 @@ def parse_zones(raw: bytes | str) -> list[ZoneShape]:
     """
     if len(raw) > MAX_FILE_BYTES:
         raise ZoneFileError(
-            _("The file is larger than %(limit)d MB."), limit=MAX_FILE_BYTES // 1024 // 1024
+            "The file is larger than %(limit)d MB.", limit=MAX_FILE_BYTES // 1024 // 1024
         )
     try:
         data = json.loads(raw)
     except UnicodeDecodeError:
-        raise ZoneFileError(_("The file is not text in UTF-8.")) from None
+        raise ZoneFileError("The file is not text in UTF-8.") from None
     except json.JSONDecodeError as error:
         raise ZoneFileError(
-            _("The file is not valid JSON (line %(line)d, column %(column)d: %(error)s)."),
+            "The file is not valid JSON (line %(line)d, column %(column)d: %(error)s).",
             line=error.lineno,
             column=error.colno,
             error=error.msg,
@@ -104,11 +100,11 @@ def parse_zones(raw: bytes | str) -> list[ZoneShape]:
     elif isinstance(data, dict) and data.get("type") == "FeatureCollection":
         features = data.get("features")
     else:
-        raise ZoneFileError(_("The file is not a GeoJSON FeatureCollection."))
+        raise ZoneFileError("The file is not a GeoJSON FeatureCollection.")
     if not isinstance(features, list) or not features:
-        raise ZoneFileError(_("The file has no features."))
+        raise ZoneFileError("The file has no features.")
     if len(features) > MAX_FEATURES:
-        raise ZoneFileError(_("The file has more than %(limit)d features."), limit=MAX_FEATURES)
+        raise ZoneFileError("The file has more than %(limit)d features.", limit=MAX_FEATURES)
     shapes: list[ZoneShape] = []
     seen: dict[str, int] = {}
     for index, feature in enumerate(features):
@@ -116,7 +112,7 @@ def parse_zones(raw: bytes | str) -> list[ZoneShape]:
         key = name_key(shape.name)
         if key in seen:
             raise ZoneFileError(
-                _("features[%(other)d] has the same name."),
+                "features[%(other)d] has the same name.",
                 feature=(index, shape.name),
                 other=seen[key],
             )
@@ -127,40 +123,38 @@ def parse_zones(raw: bytes | str) -> list[ZoneShape]:
 
 def _parse_feature(index: int, feature: object) -> ZoneShape:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise ZoneFileError(_("features[%(index)d] is not a GeoJSON Feature."), index=index)
+        raise ZoneFileError("features[%(index)d] is not a GeoJSON Feature.", index=index)
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
-        raise ZoneFileError(
-            _("features[%(index)d]: its properties are not an object."), index=index
-        )
+        raise ZoneFileError("features[%(index)d]: its properties are not an object.", index=index)
     name = properties.get("name")
     name = " ".join(name.split()) if isinstance(name, str) else ""
     if not name_key(name):
         raise ZoneFileError(
-            _("features[%(index)d] has no “name” property to name its zone."), index=index
+            "features[%(index)d] has no “name” property to name its zone.", index=index
         )
     if len(name) > NAME_MAX:
         raise ZoneFileError(
-            _("features[%(index)d]: its name is longer than %(limit)d characters."),
+            "features[%(index)d]: its name is longer than %(limit)d characters.",
             index=index,
             limit=NAME_MAX,
         )
 
-    def fail(message: str | Promise, **params: object) -> ZoneFileError:
+    def fail(message: str, **params: object) -> ZoneFileError:
         return ZoneFileError(message, feature=(index, name), **params)
 
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict):
-        raise fail(_("it has no geometry; a zone needs a Polygon or MultiPolygon."))
+        raise fail("it has no geometry; a zone needs a Polygon or MultiPolygon.")
     kind = geometry.get("type")
     if kind not in {"Polygon", "MultiPolygon"}:
         raise fail(
-            _("its geometry is a %(kind)s; a zone needs a Polygon or MultiPolygon."),
+            "its geometry is a %(kind)s; a zone needs a Polygon or MultiPolygon.",
             kind=str(kind)[:30],
         )
     polygons = geometry.get("coordinates")
     if not isinstance(polygons, list) or not polygons:
-        raise fail(_("its coordinates are not a list of rings."))
+        raise fail("its coordinates are not a list of rings.")
     if kind == "Polygon":
         polygons = [polygons]
     clean = [_clean_polygon(polygon, fail) for polygon in polygons]
@@ -170,13 +164,13 @@ def _parse_feature(index: int, feature: object) -> ZoneShape:
     estimate = sum(_ring_area_km2(polygon[0]) for polygon in clean)
     if estimate / h3.average_hexagon_area(CELL_RESOLUTION, "km^2") > MAX_CELLS_PER_ZONE:
         raise fail(
-            _("its area (%(area)d km²) is too large for a neighborhood; check its coordinates."),
+            "its area (%(area)d km²) is too large for a neighborhood; check its coordinates.",
             area=round(estimate),
         )
     try:
         cells = frozenset(h3.geo_to_cells(outline, CELL_RESOLUTION))
     except (h3.H3BaseException, ValueError, TypeError) as error:
-        raise fail(_("its polygon cannot be read (%(error)s)."), error=str(error)) from None
+        raise fail("its polygon cannot be read (%(error)s).", error=str(error)) from None
     if not cells:
         # Too small to hold any cell's centre: it still needs a cell to be found by.
         lng, lat = _centroid(clean)
@@ -193,11 +187,11 @@ def _parse_feature(index: int, feature: object) -> ZoneShape:
 def _clean_polygon(polygon: object, fail: Fail) -> list[list[list[float]]]:
     """Rings as [[lng, lat], …], rounded, closed, without altitudes or repeated points."""
     if not isinstance(polygon, list) or not polygon:
-        raise fail(_("a polygon has no rings."))
+        raise fail("a polygon has no rings.")
     rings = []
     for ring in polygon:
         if not isinstance(ring, list):
-            raise fail(_("a polygon ring is not a list of positions."))
+            raise fail("a polygon ring is not a list of positions.")
         points: list[list[float]] = []
         for position in ring:
             if (
@@ -207,7 +201,7 @@ def _clean_polygon(polygon: object, fail: Fail) -> list[list[list[float]]]:
                     isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2]
                 )
             ):
-                raise fail(_("a position is not [longitude, latitude]."))
+                raise fail("a position is not [longitude, latitude].")
             lng, lat = float(position[0]), float(position[1])
             if not (
                 math.isfinite(lng)
@@ -216,7 +210,7 @@ def _clean_polygon(polygon: object, fail: Fail) -> list[list[list[float]]]:
                 and -90 <= lat <= 90
             ):
                 raise fail(
-                    _("the position [%(lng)s, %(lat)s] is out of range (longitude comes first)."),
+                    "the position [%(lng)s, %(lat)s] is out of range (longitude comes first).",
                     lng=position[0],
                     lat=position[1],
                 )
@@ -226,7 +220,7 @@ def _clean_polygon(polygon: object, fail: Fail) -> list[list[list[float]]]:
         if len(points) > 1 and points[0] != points[-1]:
             points.append(points[0])
         if len(points) < 4:
-            raise fail(_("a polygon ring has fewer than 3 distinct corners."))
+            raise fail("a polygon ring has fewer than 3 distinct corners.")
         rings.append(points)
     return rings
 
@@ -247,17 +241,17 @@ def _zip_codes(properties: dict[str, Any], fail: Fail) -> tuple[str, ...] | None
     elif given is None:
         items = []
     else:
-        raise fail(_("its ZIP codes are neither text nor a list."))
+        raise fail("its ZIP codes are neither text nor a list.")
     codes: list[str] = []
     for item in items:
         # A ZIP code written as a JSON number has lost its leading zeros (02134 → 2134).
         code = f"{item:05d}" if isinstance(item, int) and not isinstance(item, bool) else item
         if not isinstance(code, str) or not ZIP_FORMAT.fullmatch(code.strip()):
-            raise fail(_("“%(zip)s” is not a 5-digit ZIP code."), zip=str(item)[:20])
+            raise fail("“%(zip)s” is not a 5-digit ZIP code.", zip=str(item)[:20])
         if code.strip() not in codes:
             codes.append(code.strip())
     if len(codes) > MAX_ZIP_CODES:
-        raise fail(_("it has more than %(limit)d ZIP codes."), limit=MAX_ZIP_CODES)
+        raise fail("it has more than %(limit)d ZIP codes.", limit=MAX_ZIP_CODES)
     return tuple(codes)
 
 

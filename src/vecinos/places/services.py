@@ -319,7 +319,7 @@ def _check_file_zip_codes(shapes: Sequence[ZoneShape], keys: list[str]) -> None:
         for code in shape.zip_codes or ():
             if code in first:
                 raise ZoneFileError(
-                    _("ZIP code %(code)s is also given to features[%(other)d]."),
+                    "ZIP code %(code)s is also given to features[%(other)d].",
                     feature=(shape.index, shape.name),
                     code=code,
                     other=first[code].index,
@@ -333,7 +333,7 @@ def _check_file_zip_codes(shapes: Sequence[ZoneShape], keys: list[str]) -> None:
         if taken.zone.name_key not in replacing:
             shape = first[taken.code]
             raise ZoneFileError(
-                _("ZIP code %(code)s already belongs to the zone %(other)s."),
+                "ZIP code %(code)s already belongs to the zone %(other)s.",
                 feature=(shape.index, shape.name),
                 code=taken.code,
                 other=taken.zone.name,
