@@ -129,8 +129,12 @@ def find_zone(text: str) -> Zone | None:
     if exact is not None:
         return exact
     padded = f" {key} "
-    named = [zone for zone in Zone.objects.all() if f" {zone.name_key} " in padded]
-    return max(named, key=lambda zone: len(zone.name_key), default=None)
+    named = [
+        (len(zone_key), zone_id)
+        for zone_id, zone_key in Zone.objects.values_list("id", "name_key")
+        if f" {zone_key} " in padded
+    ]
+    return Zone.objects.filter(id=max(named)[1]).first() if named else None
 
 
 def locate(text: str = "", lat: float | None = None, lng: float | None = None) -> Placement:

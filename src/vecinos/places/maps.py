@@ -194,9 +194,8 @@ def render_map_svg(
     query. ``map_id`` keeps element ids unique when a page has several maps.
     """
     zones = list(zones)
-    drawings = {
-        zone.id: _ZoneDrawing(zone, PALETTE[i % len(PALETTE)]) for i, zone in enumerate(zones)
-    }
+    # A zone keeps its colour from one map to the next.
+    drawings = {zone.id: _ZoneDrawing(zone, PALETTE[zone.id % len(PALETTE)]) for zone in zones}
     owner: dict[str, _ZoneDrawing] = {}
     for cell, zone_id in ZoneCell.objects.filter(zone_id__in=list(drawings)).values_list(
         "cell", "zone_id"
