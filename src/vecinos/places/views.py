@@ -89,9 +89,10 @@ def zone_cell(request: HttpRequest, zone_id: int, cell: str) -> HttpResponse:
         return redirect(reverse("places:zone_edit", kwargs={"zone_id": zone.id}) + "#zone-map")
     holder = zone_for_cell(cell)
     tiles = maps.tile_source()
+    canvas = queries.drawing_canvas(zone) | {cell}
     svg = maps.render_map_svg(
-        zones=[z for z in (zone, holder) if z is not None],
-        cells=queries.drawing_canvas(zone),
+        zones=[zone, *[z for z in queries.zones_among(canvas) if z.id != zone.id]],
+        cells=canvas,
         highlight_cells=[cell],
         tiles=tiles,
         title=_("The hex, outlined in red"),
