@@ -12,7 +12,11 @@ from vecinos.core.permissions import Capability
 from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
 from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
+from vecinos.places.models import Zone, ZoneCell
 from vecinos.shifts.models import Shift
+
+# A cell of downtown Los Angeles at the network's resolution, for the zone pages.
+SAMPLE_CELL = "8829a1d757fffff"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class Page:
                 kwargs[parameter] = rota_shift().pk
             elif parameter == "token" and self.name == "shifts:feed":
                 kwargs[parameter] = "not-a-real-calendar-token-0123456789abcdef"
+            elif parameter == "zone_id":
+                kwargs[parameter] = sample_zone().pk
+            elif parameter == "cell":
+                kwargs[parameter] = SAMPLE_CELL
             else:
                 raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
         return reverse(self.name, kwargs=kwargs)
@@ -64,6 +72,16 @@ def rota_shift() -> Shift:
     """A shift on the rota for the rota pages (made once, through the ORM, unaudited)."""
     existing = Shift.objects.order_by("id").first()
     return existing or Shift.objects.create(weekday=0, starts_at=time(22), ends_at=time(6))
+
+
+def sample_zone() -> Zone:
+    """A zone of one cell for the zone pages (made once, through the ORM, unaudited)."""
+    zone, created = Zone.objects.get_or_create(
+        name_key="pages", defaults={"name": "Pages", "centre_cell": SAMPLE_CELL}
+    )
+    if created:
+        ZoneCell.objects.create(cell=SAMPLE_CELL, zone=zone)
+    return zone
 
 
 def all_pages() -> list[Page]:

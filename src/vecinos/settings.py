@@ -302,6 +302,7 @@ INSTALLED_APPS = [
     "vecinos.hotline",
     "vecinos.api",
     "vecinos.shifts",
+    "vecinos.places",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,9 @@ from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
+from vecinos.places import demo as places_demo
+from vecinos.places.models import Zone
+from vecinos.places.services import do_import_zones
 from vecinos.shifts.models import Shift
 from vecinos.shifts.services import do_add_fallback, do_offer_swap
 
@@ -53,7 +56,13 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     Shift.objects.create(weekday=(today.weekday() + 1) % 7, starts_at=time(8), ends_at=time(16))
     do_offer_swap(noche, night, today + timedelta(days=7), note="Mi hija se gradúa ese día")
     do_add_fallback(coordinator, coordinator)
+    do_import_zones(None, places_demo.shapes())
+    zone = Zone.objects.get(name="El Centro")
+    person.zone = zone
+    person.save(update_fields=["zone"])
     return {
+        "zone": zone.id,
+        "cell": zone.centre_cell,
         "coordinator": coordinator.id,
         "member": member.id,
         "person": person.id,
@@ -106,6 +115,14 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "rota-shift": f"/shifts/rota/{neighborhood['shift']}/",
         "cover": "/shifts/cover/",
         "fallback": "/shifts/fallback/",
+        "map": "/places/",
+        "map-settings": "/places/settings/",
+        "zones": "/places/zones/",
+        "zone-new": "/places/zones/new/",
+        "zone-edit": f"/places/zones/{neighborhood['zone']}/",
+        "zone-cell": f"/places/zones/{neighborhood['zone']}/cells/{neighborhood['cell']}/",
+        "zone-point": f"/places/zones/{neighborhood['zone']}/point/",
+        "zone-delete": f"/places/zones/{neighborhood['zone']}/delete/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
@@ -136,3 +153,17 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     page.wait_for_url("**action=organizing.person.viewed**")
     assert page.locator("#audit-table tbody tr").count() >= 1
     check_page(page, "audit-filtered")
+
+    # Drawing a zone: selecting a hex outside it adds it, through htmx, without leaving the page.
+    page.goto(f"{server}/places/zones/{neighborhood['zone']}/")
+    status = page.locator("#zone-map [role=status]")
+    before = status.inner_text()
+    page.locator("#zone-map a[aria-label^='Add this hex']").first.click()
+    page.wait_for_function(
+        "before => document.querySelector('#zone-map [role=status]').innerText !== before",
+        arg=before,
+    )
+    assert page.url == f"{server}/places/zones/{neighborhood['zone']}/"
+    assert status.inner_text() != before
+    check_page(page, "zone-drawn")
+    page.screenshot(path=artifacts / "coordinator-zone-drawn.png", full_page=True)

@@ -58,6 +58,12 @@ COVER_ASSIGNED = "shifts.cover.assigned"
 FALLBACK_CHANGED = "shifts.fallback.changed"
 FEED_LINK_CREATED = "shifts.feed_link.created"
 FEED_LINK_REVOKED = "shifts.feed_link.revoked"
+ZONE_CREATED = "places.zone.created"
+ZONE_CHANGED = "places.zone.changed"
+ZONE_DELETED = "places.zone.deleted"
+ZONE_CELLS_CHANGED = "places.zone.cells_changed"
+ZONES_IMPORTED = "places.zones.imported"
+MAP_SETTINGS_CHANGED = "places.map_settings.changed"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -105,6 +111,12 @@ LABELS = {
     FALLBACK_CHANGED: _("Changed the fallback list for calls"),
     FEED_LINK_CREATED: _("Made a new shift calendar link"),
     FEED_LINK_REVOKED: _("Stopped a shift calendar link"),
+    ZONE_CREATED: _("Added a zone"),
+    ZONE_CHANGED: _("Changed a zone's name or ZIP codes"),
+    ZONE_DELETED: _("Deleted a zone"),
+    ZONE_CELLS_CHANGED: _("Drew a zone on the map"),
+    ZONES_IMPORTED: _("Imported zones from a file"),
+    MAP_SETTINGS_CHANGED: _("Changed the map settings"),
 }
 
 

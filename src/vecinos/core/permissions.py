@@ -41,14 +41,25 @@ class Capability(StrEnum):
     VIEW_SHIFTS = "view_shifts"
     # Changing the rota, assigning cover, and the fallback list for calls.
     MANAGE_SHIFTS = "manage_shifts"
+    # The zones on the map (no people on it).
+    VIEW_MAP = "view_map"
+    # Adding, drawing and deleting zones; the map's tile server.
+    MANAGE_ZONES = "manage_zones"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(Capability),
     Role.DISPATCHER: frozenset(
-        {Capability.VIEW_DISPATCH_OVERVIEW, Capability.USE_CONSOLE, Capability.VIEW_SHIFTS}
+        {
+            Capability.VIEW_DISPATCH_OVERVIEW,
+            Capability.USE_CONSOLE,
+            Capability.VIEW_SHIFTS,
+            Capability.VIEW_MAP,
+        }
     ),
-    Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
+    Role.ORGANIZER: frozenset(
+        {Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE, Capability.VIEW_MAP}
+    ),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
     Role.MEMBER: frozenset(),
