@@ -82,7 +82,8 @@ RECORDING_URL_LENGTH = 500  # Report.recording_url's max_length
 
 
 class Rota(Protocol):
-    """Who is on duty: the shifts app's ``vecinos.shifts.services`` module has this shape."""
+    """Who is on duty: the shifts app's module of ``on_shift`` and ``fallback_contacts`` has this
+    shape (each account with its ``person``, whose phone is rung)."""
 
     def on_shift(self, at: datetime | None = None, language: str | None = None) -> list[User]: ...
 
@@ -100,9 +101,9 @@ class NoRota:
         return []
 
 
-# The rota that :func:`ring_list` reads. The lead points it at ``vecinos.shifts.services`` when
-# merging the shifts app (``from vecinos.shifts import services as shifts`` and ``rota = shifts``);
-# tests set it to a rota of their own.
+# The rota that :func:`ring_list` reads: the one place calls learn who is on duty. The lead points
+# it at the shifts app's module when merging it (``from vecinos.shifts import queries as shifts``,
+# then ``rota: Rota = shifts``); tests set a rota of their own.
 rota: Rota = NoRota()
 
 
@@ -115,12 +116,12 @@ def ring_list(language: str, at: datetime | None = None) -> list[str]:
     users = rota.on_shift(at=at, language=language) or rota.on_shift(at=at)
     if not users:
         users = rota.fallback_contacts()
-    order: dict[int, int] = {}
+    phones = []
     for user in users:
-        if user.is_active:
-            order.setdefault(user.id, len(order))
-    people = Person.objects.filter(account_id__in=list(order)).exclude(phone_hash="")
-    phones = [p.phone for p in sorted(people, key=lambda p: order[p.account_id or 0])]
+        # An account without a person (so without a phone) has none: getattr's None.
+        person: Person | None = getattr(user, "person", None)
+        if user.is_active and person is not None and person.phone:
+            phones.append(person.phone)
     return list(dict.fromkeys(phones))[: voice.MAX_DIAL_NUMBERS]
 
 
