@@ -570,3 +570,38 @@ def test_the_hotline_answers_calls_and_continues_them() -> None:
     assert (calls.CALL_HANDLER, calls.answer_call) in voice.CALL_HANDLERS
     for name in (calls.MENU_STEP, calls.DIALED_STEP, calls.RECORDED_STEP, calls.RECORDING_STEP):
         assert name in voice.CALL_STEPS
+
+
+# --- The phone simulator --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("answered", "channel"), [("yes", "call"), ("no", "voicemail")])
+def test_the_phone_simulator_calls_through_the_hotlines_menu_and_ringing(
+    answered: str,
+    channel: str,
+    coordinator: User,
+    logged_in: Callable[[User], Client],
+    on_shift: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = logged_in(coordinator)
+    form = {"kind": "call", "call-caller": CALLER, "call-keys": "3", "call-answered": answered}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/messages/simulator/", form).status_code == 302
+    heard = client.get("/messages/simulator/").context["transcript"]
+    said = [(line.language, line.text) for line in heard if not line.is_event]
+    assert said[:3] == [
+        ("en", "For English, press 1."),
+        ("es", "Para español, oprima 2."),
+        ("ko", "한국어는 3번을 누르세요."),
+    ]
+    events_heard = " ".join(line.text for line in heard if line.is_event)
+    assert "presses 3" in events_heard and "1 phone rings, showing +12135550100" in events_heard
+    report = Report.objects.get()
+    assert (report.channel, report.language, report.caller) == (channel, "ko", CALLER)
+    if answered == "no":
+        assert report.recording_url.startswith("https://simulator.invalid/recordings/sim-call-")
+        [text] = OutboundMessage.objects.all()
+        assert text.address == on_shift["minjun"].person.phone
+    else:
+        assert not OutboundMessage.objects.exists()
