@@ -224,7 +224,7 @@ def on_menu(event: CallEvent) -> Script:
     if language:
         return connect(event.call, language)
     try:
-        attempt = int(event.state.get("attempt", "1"))
+        attempt = max(1, int(event.state.get("attempt", "1")))
     except ValueError:
         attempt = MENU_TRIES
     if attempt < MENU_TRIES:
