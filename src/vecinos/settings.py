@@ -268,6 +268,13 @@ VECINOS_INTAKE_TEXTS_PER_HOUR = env_int(
     "and raise no alarm on the console.",
     minimum=1,
 )
+VECINOS_INTAKE_CALLS_PER_HOUR = env_int(
+    "VECINOS_INTAKE_CALLS_PER_HOUR",
+    3,
+    "Calls from one number that may open a hotline report per hour; later calls hear the "
+    "know-your-rights advice but ring no dispatcher and open nothing.",
+    minimum=1,
+)
 VECINOS_GROUPING_MINUTES = env_int(
     "VECINOS_GROUPING_MINUTES",
     90,

@@ -146,6 +146,14 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     assert page.locator(".secret code").inner_text().startswith(f"{server}/shifts/feed/")
     check_page(page, "shifts-calendar-new")
     page.screenshot(path=artifacts / "coordinator-shifts-calendar-new.png", full_page=True)
+    # A call from the phone simulator shows what the caller heard, each line in its language.
+    page.goto(f"{server}/messages/simulator/")
+    page.locator("#id_call-keys").select_option("2")
+    page.locator("main form:has(#id_call-keys) button[type=submit]").click()
+    page.wait_for_selector("ol.transcript")
+    assert page.locator("ol.transcript li[lang=es]").count() >= 1
+    check_page(page, "phone-simulator-call")
+    page.screenshot(path=artifacts / "coordinator-phone-simulator-call.png", full_page=True)
 
     # The audit log filter works through htmx: choosing an action swaps only the table.
     page.goto(f"{server}/audit/")
