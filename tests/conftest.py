@@ -145,6 +145,12 @@ def member(make_account: MakeAccount) -> User:
 
 
 @pytest.fixture
+def partner(make_account: MakeAccount) -> User:
+    """Someone at an allied organization: files reports to the hotline, sees nothing else."""
+    return make_account("partner", Role.PARTNER)
+
+
+@pytest.fixture
 def outsider(make_account: MakeAccount) -> User:
     """An account nobody gave a role: it must be refused everywhere that matters."""
     return make_account("outsider")

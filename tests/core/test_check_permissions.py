@@ -25,6 +25,7 @@ PERSONAS = {
     "facilitator": {Role.FACILITATOR},
     "responder": {Role.RESPONDER},
     "member": {Role.MEMBER},
+    "partner": {Role.PARTNER},
     "outsider": set(),
 }
 # Not behind a login: logging in and out, and choosing a language.
@@ -49,6 +50,13 @@ KNOWN_PAGES = {
     "messaging:broadcast_create",
     "messaging:broadcast_detail",
     "messaging:broadcast_edit",
+    "hotline:console",
+    "hotline:stream",
+    "hotline:report_create",
+    "hotline:report_detail",
+    "hotline:incident_detail",
+    "hotline:content_list",
+    "hotline:content_edit",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -76,6 +84,28 @@ EXPLICIT = {
     ("messaging:broadcast_detail", "dispatcher"): 403,
     ("messaging:broadcast_list", "organizer"): 403,
     ("messaging:broadcast_edit", "responder"): 403,
+    ("hotline:console", "dispatcher"): 200,
+    ("hotline:console", "coordinator"): 200,
+    ("hotline:console", "responder"): 403,
+    ("hotline:console", "organizer"): 403,
+    ("hotline:console", "partner"): 403,
+    ("hotline:stream", "dispatcher"): 200,
+    ("hotline:stream", "responder"): 403,
+    ("hotline:stream", "member"): 403,
+    ("hotline:report_detail", "dispatcher"): 200,
+    ("hotline:report_detail", "responder"): 403,
+    ("hotline:report_detail", "partner"): 403,
+    ("hotline:report_detail", "organizer"): 403,
+    ("hotline:incident_detail", "responder"): 403,
+    ("hotline:incident_detail", "member"): 403,
+    ("hotline:report_create", "partner"): 200,
+    ("hotline:report_create", "dispatcher"): 200,
+    ("hotline:report_create", "responder"): 403,
+    ("hotline:report_create", "member"): 403,
+    ("hotline:content_list", "coordinator"): 200,
+    ("hotline:content_list", "dispatcher"): 403,
+    ("hotline:content_edit", "dispatcher"): 403,
+    ("hotline:content_edit", "partner"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,
@@ -98,11 +128,21 @@ def everyone(
     facilitator: User,
     responder: User,
     member: User,
+    partner: User,
     outsider: User,
 ) -> dict[str, User]:
     return {
         user.username: user
-        for user in (coordinator, dispatcher, organizer, facilitator, responder, member, outsider)
+        for user in (
+            coordinator,
+            dispatcher,
+            organizer,
+            facilitator,
+            responder,
+            member,
+            partner,
+            outsider,
+        )
     }
 
 
