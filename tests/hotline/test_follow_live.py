@@ -121,6 +121,18 @@ def test_a_quiet_stream_sends_heartbeats() -> None:
     assert len(live.HUB) == 0
 
 
+def test_a_stream_ends_after_its_lifetime_so_the_browser_reconnects_and_is_checked_again() -> None:
+    async def in_process() -> live.Subscription:
+        return live.HubSubscription()
+
+    async def body() -> list[str]:
+        return [chunk async for chunk in live.stream(in_process, heartbeat=0.01, lifetime=0.05)]
+
+    ready, *rest = run(body)
+    assert '"ready"' in ready and set(rest) <= {": heartbeat\n\n"}
+    assert len(live.HUB) == 0
+
+
 def test_an_event_reaches_every_web_process_through_redis(redis_url: str) -> None:
     """Two web processes each hold their own subscription; one publish reaches both."""
 

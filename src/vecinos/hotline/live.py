@@ -29,6 +29,9 @@ from vecinos.hotline.events import Event
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
+# A stream ends after this long and the browser reconnects, so that a session that expired or an
+# account deactivated meanwhile is refused at the next connection.
+LIFETIME_SECONDS = 1800.0
 # How long a browser waits before reconnecting a dropped stream.
 RETRY_MILLISECONDS = 2000
 # Events a slow stream may fall behind by before newer ones are dropped (its page re-reads).
@@ -36,10 +39,11 @@ QUEUE_SIZE = 200
 
 
 def channel_name() -> str:
-    """The Redis channel of this network's events. Named after the database, so that two
-    networks (or two test runs) sharing one Redis never hear each other."""
+    """The Redis channel of this network's events. Named after the database (its engine and
+    name: the host may be spelled differently by the web and the worker), so that two networks
+    or two test runs sharing one Redis never hear each other."""
     db = connection.settings_dict
-    identity = f"{db['ENGINE']}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{db['NAME']}"
+    identity = f"{db['ENGINE']}|{db['NAME']}"
     return "vecinos.console." + hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
@@ -190,17 +194,20 @@ async def subscribe(url: str | None = None) -> Subscription:
 async def stream(
     opener: Callable[[], Awaitable[Subscription]] = subscribe,
     heartbeat: float = HEARTBEAT_SECONDS,
+    lifetime: float = LIFETIME_SECONDS,
 ) -> AsyncIterator[str]:
     """The text/event-stream of a console. It subscribes only once read (a response never sent
     holds nothing open), says "ready" once subscribed (the page then re-reads, so nothing between
     its first rendering and now is missed), then sends one ``data:`` line per event, and a
     comment every ``heartbeat`` seconds so that proxies keep the connection and a dead one is
-    noticed."""
+    noticed. It ends after ``lifetime`` seconds; the browser reconnects and is checked again."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + lifetime
     subscription = await opener()
     try:
         yield f"retry: {RETRY_MILLISECONDS}\ndata: {json.dumps({'kind': 'ready'})}\n\n"
-        while True:
-            data = await subscription.next(heartbeat)
+        while (left := deadline - loop.time()) > 0:
+            data = await subscription.next(min(heartbeat, left))
             yield ": heartbeat\n\n" if data is None else f"data: {data}\n\n"
     finally:
         await subscription.close()
