@@ -137,6 +137,10 @@ def test_two_dispatchers_see_a_text_arrive_and_who_claims_it(
     server = console_server
     csp_errors: list[str] = []
     contexts = [browser.new_context(viewport=PHONE, locale="en-US") for _ in dispatchers]
+    chimes: list[int] = []
+    contexts[1].on(
+        "response", lambda r: chimes.append(r.status) if r.url.endswith("/chime.wav") else None
+    )
     consoles = []
     for context, user in zip(contexts, dispatchers, strict=True):
         page = context.new_page()
@@ -154,6 +158,11 @@ def test_two_dispatchers_see_a_text_arrive_and_who_claims_it(
     second_tab.locator(FOLLOWER).wait_for(state="attached")
     consoles[1].locator(LEADER).wait_for(state="attached")
     check_page(consoles[0], "console-empty")
+    # Fermín turns sound on: that click is what lets the page play the chime.
+    sound = consoles[1].get_by_role("button", name="Sound for new reports")
+    sound.click()
+    assert sound.get_attribute("aria-pressed") == "true"
+    assert "Click anywhere" not in consoles[1].locator("#live-status").inner_text()
 
     def text(body: str, sender: str) -> int:
         if "redis" in mode:
@@ -171,33 +180,35 @@ def test_two_dispatchers_see_a_text_arrive_and_who_claims_it(
     check_page(consoles[0], "console-new-report")
     consoles[0].screenshot(path=ARTIFACTS / f"console-{mode.replace(' ', '-')}.png", full_page=True)
 
-    # Dalia opens it and claims it; Fermín's console shows that she holds it.
+    # Fermín opens the report in another tab, as Dalia does; she claims it first. His console and
+    # his report tab show that she holds it, without reloading.
+    fermin_report = contexts[1].new_page()
+    watch_for_csp_errors(fermin_report, csp_errors)
+    fermin_report.goto(f"{server}/hotline/reports/{report_id}/")
+    claim_button = fermin_report.get_by_role("button", name="Claim: I will call back")
+    claim_button.wait_for()
     dalia_console = consoles[0]
     dalia_console.locator(f"{row} a").click()
     dalia_console.wait_for_url(f"{server}/hotline/reports/{report_id}/")
     check_page(dalia_console, "report")
     dalia_console.get_by_role("button", name="Claim: I will call back").click()
     dalia_console.get_by_text("You hold this report.").wait_for()
-    claim = consoles[1].locator(f"{row} td.claim")
-    claim.get_by_text("Dalia Nava").wait_for(timeout=LIVE)
-
-    # Fermín tries anyway, from the report's page: he is told who holds it.
-    fermin_page = consoles[1]
-    fermin_page.locator(f"{row} a").click()
-    fermin_page.get_by_text("Dalia Nava holds this report").wait_for()
-    assert fermin_page.get_by_role("button", name="Claim: I will call back").count() == 0
+    consoles[1].locator(f"{row} td.claim").get_by_text("Dalia Nava").wait_for(timeout=LIVE)
+    fermin_report.get_by_text("Dalia Nava holds this report").wait_for(timeout=LIVE)
+    assert claim_button.count() == 0
+    fermin_report.close()
 
     # The tab that holds the stream closes; Dalia's other tab takes it over and hears the next.
     dalia_console.goto(f"{server}/hotline/")
-    second_tab.locator(LEADER).wait_for(
-        state="attached"
-    )  # it took the stream when the first tab navigated
+    # The second tab took the stream when the first one left the console for the report.
+    second_tab.locator(LEADER).wait_for(state="attached")
     dalia_console.locator(FOLLOWER).wait_for(state="attached")
     second_tab.close()
     dalia_console.locator(LEADER).wait_for(state="attached")
     later = text("이민국 차량이 또 왔어요", "+13235550151")
     dalia_console.locator(f'tr[data-report-id="{later}"]').wait_for(timeout=LIVE)
 
+    assert chimes and set(chimes) <= {200, 206}, chimes
     assert csp_errors == []
     for context in contexts:
         context.close()
