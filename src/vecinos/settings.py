@@ -284,6 +284,8 @@ VECINOS_REDIS_URL = (
     )
     or ""
 )
+if VECINOS_REDIS_URL and urlsplit(VECINOS_REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured("VECINOS_REDIS_URL must be a redis://, rediss:// or unix:// address")
 EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
 EMAIL_PORT = VECINOS_SMTP_PORT
 EMAIL_HOST_USER = VECINOS_SMTP_USER

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -14,6 +15,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient, Client, override_settings
 
 from tests.conftest import log_in
+from tests.core.test_read_settings import SETUP, clean_env
+from tests.core.test_read_settings import run as run_python
 from tests.hotline.conftest import TextIn
 from vecinos.core.models import User
 from vecinos.hotline import events, live
@@ -205,3 +208,10 @@ def test_two_networks_on_one_redis_use_different_channels(settings: Any) -> None
     finally:
         connection.settings_dict["NAME"] = original
     assert live.channel_name() == ours
+
+
+@pytest.mark.parametrize("value", ["localhost:6379", "http://127.0.0.1:6379", "127.0.0.1"])
+def test_a_redis_address_without_its_scheme_stops_start_up(value: str, tmp_path: Path) -> None:
+    result = run_python(SETUP, clean_env(tmp_path, VECINOS_DEMO="true", VECINOS_REDIS_URL=value))
+    assert result.returncode != 0
+    assert "VECINOS_REDIS_URL must be a redis://" in result.stderr

@@ -348,3 +348,27 @@ def test_the_incident_page_includes_the_panels_other_apps_register(
         panels.INCIDENT_PANELS[:] = before
     assert page.index(f"PANEL ONE {incident.id}") < page.index("PANEL TWO Reported")
     assert page.count("PANEL ONE") == 1
+
+
+def test_no_page_a_responder_can_open_shows_who_called(
+    dispatcher: User, responder: User, member: User, text_in: TextIn, logged_in: LoggedIn
+) -> None:
+    from tests.pages import all_pages
+
+    text_in("ICE at the corner store, call me back")
+    report = Report.objects.get()
+    services.do_open_incident(dispatcher, report)
+    client = logged_in(responder)
+    person = responder.person  # type: ignore[attr-defined]
+    opened = []
+    for page in all_pages():
+        if page.name in {"core:logout", "core:set_language", "hotline:stream"}:
+            continue
+        response = client.get(page.url(person, member))
+        if response.status_code == 200:
+            opened.append(page.name)
+            text = response.content.decode()
+            assert "555-0150" not in text and "5550150" not in text, page.name
+            assert "corner store" not in text, page.name
+    assert "core:home" in opened
+    assert not any(name.startswith("hotline:") for name in opened)

@@ -219,3 +219,8 @@ class ContentForm(forms.Form):
             "Who reviewed this exact text, and when. Leave empty unless a lawyer read this version."
         ),
     )
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The text is in its own language, which may not be the page's.
+        self.fields["body"].widget.attrs["lang"] = language

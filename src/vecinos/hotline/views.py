@@ -217,7 +217,9 @@ def content_edit(request: HttpRequest, kind: str, language: str) -> HttpResponse
     history = queries.content_history(user, kind, language)
     current = queries.content_in_force(user, kind, language)
     form = ContentForm(
-        request.POST or None, initial={"body": current.body, "sources": current.sources}
+        request.POST or None,
+        initial={"body": current.body, "sources": current.sources},
+        language=language,
     )
     if request.method == "POST" and form.is_valid():
         version = services.do_save_content(user, kind, language, **form.cleaned_data)

@@ -25,6 +25,7 @@
   var STREAM_LOCK = "vecinos-console-stream";
   var CHIME_LOCK = "vecinos-console-chime";
   var SOUND_KEY = "vecinos-console-sound";
+  var CSRF = /name="csrfmiddlewaretoken" value="[^"]*"/g;
 
   var regions = Array.prototype.slice.call(document.querySelectorAll("[data-live-url]"));
   var lastHtml = new WeakMap();
@@ -69,16 +70,48 @@
         return response.ok && !response.redirected ? response.text() : null;
       })
       .then(function (html) {
-        if (html !== null && html !== lastHtml.get(region)) {
+        // Forms carry a new CSRF token each time: it alone is no change.
+        var key = html === null ? null : html.replace(CSRF, "");
+        if (key !== null && key !== lastHtml.get(region)) {
           // Only a changed fragment is swapped, so focus and scrolling stay put on quiet polls.
-          lastHtml.set(region, html);
+          lastHtml.set(region, key);
+          var focus = focusKey(region);
           region.innerHTML = html;
+          restoreFocus(region, focus);
         }
         markFresh(region);
       })
       .catch(function () {
         /* offline for a moment: the next event or poll tries again */
       });
+  }
+
+  // What had the keyboard focus inside a region, to give it back after the region is redrawn.
+  function focusKey(region) {
+    var active = document.activeElement;
+    if (!active || active === document.body || !region.contains(active)) {
+      return null;
+    }
+    if (active.id) {
+      return "#" + CSS.escape(active.id);
+    }
+    if (active.getAttribute("href")) {
+      return 'a[href="' + CSS.escape(active.getAttribute("href")) + '"]';
+    }
+    if (active.name) {
+      return (
+        active.tagName.toLowerCase() +
+        '[name="' + CSS.escape(active.name) + '"][value="' + CSS.escape(active.value || "") + '"]'
+      );
+    }
+    return null;
+  }
+
+  function restoreFocus(region, key) {
+    var target = key ? region.querySelector(key) : null;
+    if (target) {
+      target.focus();
+    }
   }
 
   function schedule(event) {
