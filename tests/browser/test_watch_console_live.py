@@ -212,3 +212,26 @@ def test_two_dispatchers_see_a_text_arrive_and_who_claims_it(
     assert csp_errors == []
     for context in contexts:
         context.close()
+
+
+def test_without_its_stream_a_console_still_shows_a_new_report_by_rereading(
+    dispatchers: list[User], server: str, browser: Any
+) -> None:
+    """A proxy that drops event streams, or a text handled by another process without Redis:
+    the console's 10-second re-read still brings the report."""
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    context.route("**/hotline/live/", lambda route: route.abort())
+    page = context.new_page()
+    log_in(page, server, dispatchers[0])
+    page.goto(f"{server}/hotline/")
+    page.locator("html[data-live=leader]").wait_for(state="attached")
+    report_id = in_thread(
+        lambda: (
+            Report.objects.create(
+                channel="web", language="en", what_seen="Checkpoint on Olympic"
+            ).id
+        )
+    )
+    # Longer than one re-read; nothing else could bring it, as the stream is cut.
+    page.locator(f'tr[data-report-id="{report_id}"]').wait_for(timeout=15000)
+    context.close()
