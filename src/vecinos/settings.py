@@ -282,6 +282,17 @@ VECINOS_GROUPING_MINUTES = env_int(
     "latest report is proposed as part of it.",
     minimum=1,
 )
+VECINOS_REDIS_URL = (
+    env_secret(
+        "VECINOS_REDIS_URL",
+        "Redis address, e.g. redis://127.0.0.1:6379/0, so that every web process hears the "
+        "console's live events (needed when the web runs as several processes). Unset: one web "
+        "process tells its own consoles, and each console also re-reads every 10 seconds.",
+    )
+    or ""
+)
+if VECINOS_REDIS_URL and urlsplit(VECINOS_REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured("VECINOS_REDIS_URL must be a redis://, rediss:// or unix:// address")
 EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
 EMAIL_PORT = VECINOS_SMTP_PORT
 EMAIL_HOST_USER = VECINOS_SMTP_USER

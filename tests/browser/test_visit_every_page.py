@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD, totp_code
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
+from vecinos.hotline import services as hotline
 from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
@@ -60,6 +61,24 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     zone = Zone.objects.get(name="El Centro")
     person.zone = zone
     person.save(update_fields=["zone"])
+    # The hotline: a text report waiting, and an incident with a report and a step.
+    waiting = hotline.do_file_report(
+        coordinator,
+        hotline.ReportDetails(what_seen="Dos camionetas sin placas", place="Calle 3 y Vermont"),
+        language="es",
+        caller="+13235550150",
+    )
+    first = hotline.do_file_report(
+        coordinator,
+        hotline.ReportDetails(
+            what_seen="Agents at the laundromat",
+            place="3rd & Vermont",
+            cell=hotline.cell_for_point(34.0689, -118.2917),
+        ),
+        language="en",
+    )
+    incident = hotline.do_open_incident(coordinator, first)
+    hotline.do_move_incident(coordinator, incident, "unverified", note="Nobody could go")
     return {
         "zone": zone.id,
         "cell": zone.centre_cell,
@@ -69,6 +88,8 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         "draft": draft.id,
         "sent": sent.id,
         "shift": night.id,
+        "report": waiting.id,
+        "incident": incident.id,
     }
 
 
@@ -123,6 +144,12 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "zone-cell": f"/places/zones/{neighborhood['zone']}/cells/{neighborhood['cell']}/",
         "zone-point": f"/places/zones/{neighborhood['zone']}/point/",
         "zone-delete": f"/places/zones/{neighborhood['zone']}/delete/",
+        "console": "/hotline/",
+        "report": f"/hotline/reports/{neighborhood['report']}/",
+        "incident": f"/hotline/incidents/{neighborhood['incident']}/",
+        "report-new": "/hotline/reports/new/",
+        "hotline-texts": "/hotline/texts/",
+        "hotline-text-edit": "/hotline/texts/dispatcher_script/ko/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
@@ -154,6 +181,18 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     assert page.locator("ol.transcript li[lang=es]").count() >= 1
     check_page(page, "phone-simulator-call")
     page.screenshot(path=artifacts / "coordinator-phone-simulator-call.png", full_page=True)
+    # A report that cannot be placed, and the number shown on request, are accessible too.
+    page.goto(f"{server}/hotline/reports/new/")
+    page.locator("#id_what_seen").fill("Agentes en la esquina")
+    page.locator("#id_lat").fill("34.06")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("#id_place_error").is_visible()
+    check_page(page, "report-new-error")
+    page.goto(f"{server}/hotline/reports/{neighborhood['report']}/")
+    page.locator("button[value=show_caller]").click()
+    assert page.locator(".caller a").inner_text() == "(323) 555-0150"
+    check_page(page, "report-caller")
+    page.screenshot(path=artifacts / "coordinator-report-caller.png", full_page=True)
 
     # The audit log filter works through htmx: choosing an action swaps only the table.
     page.goto(f"{server}/audit/")

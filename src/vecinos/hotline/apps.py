@@ -11,7 +11,7 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from vecinos.core import periodic
-        from vecinos.hotline import calls, services
+        from vecinos.hotline import calls, events, live, services
         from vecinos.messaging import inbound
 
         # Registered after the apps that read their own replies (responders' YES/NO), so that a
@@ -19,3 +19,5 @@ class HotlineConfig(AppConfig):
         inbound.register_handler(services.TEXT_HANDLER, services.take_text)
         calls.register()
         periodic.register("hotline.purge_callers", 300, services.purge_expired_callers)
+        # Every open console hears of new and changed reports (through Redis when configured).
+        events.listen(live.announce)
