@@ -128,8 +128,8 @@ def short_advice(language: str) -> Say:
     """The rights to remember, short enough for a caller who may not understand the rest."""
     with translation.override(language):
         text = _(
-            "Keep the door closed unless they show a warrant signed by a judge. You have the "
-            "right to remain silent. Do not sign anything."
+            "Keep the door closed unless they show a warrant signed by a judge of a court. You "
+            "have the right to remain silent. Do not sign anything."
         )
     return Say(text, language)
 
