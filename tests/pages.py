@@ -92,6 +92,8 @@ def sample_zone() -> Zone:
     if created:
         ZoneCell.objects.create(cell=SAMPLE_CELL, zone=zone)
     return zone
+
+
 def hotline_report() -> Report:
     """An open text report with a caller, in no incident (made once, through the ORM, unaudited)."""
     existing = Report.objects.filter(incident__isnull=True).order_by("id").first()

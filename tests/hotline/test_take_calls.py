@@ -294,7 +294,7 @@ def test_nobody_answering_means_advice_a_voicemail_a_report_and_a_text_to_the_di
     assert not OutboundMessage.objects.exists(), "no text before there is a message"
 
     call.record(seconds=42)
-    assert "call you back" in call.says()[0][1]
+    assert call.says()[0][1] == calls.thanks_script("en")[0].text
     assert call.twiml[-1].tag == "Hangup"
     assert call.recording is not None
     report = Report.objects.get()
@@ -307,7 +307,8 @@ def test_nobody_answering_means_advice_a_voicemail_a_report_and_a_text_to_the_di
     )
     for text in texts:
         assert text.priority == Priority.ALERT and text.kind == calls.VOICEMAIL_TEXT
-        assert f"#{report.id}" in text.body and "voicemail" in text.body
+        assert f"#{report.id}" in text.body
+        assert {"en": "voicemail", "es": "mensaje de voz"}[text.language] in text.body
         assert "5550161" not in text.body and "323" not in text.body, "never the caller's number"
         assert "api.twilio.com" not in text.body, "nor where the recording is"
     assert {t.language for t in texts} == {"es", "en"}, "each dispatcher's own language"
@@ -396,7 +397,10 @@ def test_a_blocked_number_hears_a_short_message_and_opens_nothing(
     call = TwilioCall(client)
     twiml = call.start()
     assert [verb.tag for verb in twiml] == ["Say"] * (1 if known else 3) + ["Hangup"]
-    assert all("cannot reach the hotline" in text for _lang, text in call.says())
+    script = calls.blocked_script("es" if known else "")
+    assert [text for _lang, text in call.says()] == [
+        step.text for step in script if isinstance(step, voice.Say)
+    ]
     assert Report.objects.count() == 1 and not OutboundMessage.objects.exists()
 
 
@@ -426,7 +430,9 @@ def test_calls_open_a_few_reports_an_hour_per_number_then_get_advice_only(
     twiml = third.press("2")
     assert twiml.find("Dial") is None and twiml.find("Record") is None
     spoken = [text for _lang, text in third.says()]
-    assert "earlier calls" in spoken[0] and "warrant signed by a judge" in spoken[1]
+    said = [step.text for step in calls.over_limit_script("es") if isinstance(step, voice.Say)]
+    assert spoken == said, "told their calls are in, then the rights, in Spanish"
+    assert "juez de un tribunal" in spoken[1]
     assert twiml[-1].tag == "Hangup"
     assert Report.objects.count() == 2
 
