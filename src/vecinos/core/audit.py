@@ -19,6 +19,7 @@ PERSON_VIEWED = "organizing.person.viewed"
 PERSON_CREATED = "organizing.person.created"
 PERSON_CHANGED = "organizing.person.changed"
 PERSON_SEARCHED = "organizing.person.searched_by_phone"
+PEOPLE_IMPORTED = "organizing.people.imported"
 CONSENT_RECORDED = "messaging.consent.recorded"
 USER_CREATED = "core.user.created"
 USER_ROLES_CHANGED = "core.user.roles_changed"
@@ -70,6 +71,7 @@ LABELS = {
     PERSON_CREATED: _("Added a person"),
     PERSON_CHANGED: _("Changed a person"),
     PERSON_SEARCHED: _("Searched people by phone number"),
+    PEOPLE_IMPORTED: _("Imported people from a file"),
     CONSENT_RECORDED: _("Recorded a person's consent to be contacted"),
     USER_CREATED: _("Created an account"),
     USER_ROLES_CHANGED: _("Changed an account's roles"),

@@ -8,3 +8,16 @@ class OrganizingConfig(AppConfig):
     name = "vecinos.organizing"
     label = "organizing"
     verbose_name = _("Organizing")
+
+    def ready(self) -> None:
+        from vecinos.core.importers import Importer, register
+        from vecinos.organizing import importing
+
+        register(
+            "people",
+            Importer(
+                help="People from a CSV file: name, phone, email, languages, zone, roles.",
+                add_arguments=importing.add_arguments,
+                run=importing.run,
+            ),
+        )
