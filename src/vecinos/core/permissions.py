@@ -34,11 +34,23 @@ class Capability(StrEnum):
     MANAGE_GATEWAYS = "manage_gateways"
     # Writing to the whole community (alert list or contact list) at once.
     SEND_BROADCASTS = "send_broadcasts"
+    # Texting responders about an incident, and seeing who was alerted for it and their answers.
+    ALERT_RESPONDERS = "alert_responders"
+    # Approving a confirmed incident's broad alert, and sending it, its all-clear or a correction.
+    APPROVE_BROAD_ALERT = "approve_broad_alert"
+    # The whole roster of responders: an infiltrator with a dispatcher login must not export it.
+    MANAGE_RESPONDERS = "manage_responders"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(Capability),
-    Role.DISPATCHER: frozenset({Capability.VIEW_DISPATCH_OVERVIEW}),
+    Role.DISPATCHER: frozenset(
+        {
+            Capability.VIEW_DISPATCH_OVERVIEW,
+            Capability.ALERT_RESPONDERS,
+            Capability.APPROVE_BROAD_ALERT,
+        }
+    ),
     Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
