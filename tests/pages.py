@@ -8,9 +8,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability
+from vecinos.hotline.models import Incident
 from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
 from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
+from vecinos.responders.models import Responder
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Page:
                 kwargs[parameter] = "simulator"
             elif parameter == "broadcast_id":
                 kwargs[parameter] = draft_broadcast(account).pk
+            elif parameter == "responder_id":
+                kwargs[parameter] = Responder.objects.get_or_create(person=person)[0].pk
+            elif parameter == "incident_id":
+                kwargs[parameter] = open_incident().pk
             else:
                 raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
         return reverse(self.name, kwargs=kwargs)
@@ -51,6 +57,14 @@ def draft_broadcast(author: User) -> Broadcast:
         bodies={"es": "Asamblea el martes a las 7"},
         fallback_language="es",
         created_by=author,
+    )
+
+
+def open_incident() -> Incident:
+    """An open incident for the incident pages (made once, through the ORM)."""
+    existing = Incident.objects.filter(closed_at__isnull=True).order_by("id").first()
+    return existing or Incident.objects.create(
+        cell="8829a1d63bfffff", place="3rd St & Vermont Ave", summary="Agents at the corner"
     )
 
 

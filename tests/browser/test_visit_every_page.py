@@ -14,10 +14,16 @@ from tests.conftest import PASSWORD, totp_code
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
+from vecinos.hotline.models import Incident
 from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
+from vecinos.responders import broad as responders_broad
+from vecinos.responders import services as responders
+from vecinos.responders.models import Alerted, Responder
+
+KOREATOWN = "8829a1d63bfffff"
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +46,23 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     sent = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
     broadcasts.do_send_broadcast(coordinator, sent)
     draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    # A responder alerted for an incident, who confirmed it: the panel's full state is checked.
+    responder = Responder.objects.create(person=person, cell=KOREATOWN, eligible=True)
+    incident = Incident.objects.create(
+        cell=KOREATOWN, place="Wilshire & Vermont, 90005", summary="Agents at the corner"
+    )
+    responders.do_alert_responders(coordinator, incident)
+    alerted = Alerted.objects.get(responder=responder)
+    responders.do_record_confirmation(coordinator, incident, alerted.id)
+    responders_broad.do_approve(coordinator, incident)
     return {
         "coordinator": coordinator.id,
         "member": member.id,
         "person": person.id,
         "draft": draft.id,
         "sent": sent.id,
+        "responder": responder.id,
+        "incident": incident.id,
     }
 
 
@@ -85,6 +102,9 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "broadcast-progress": f"/messages/broadcasts/{neighborhood['sent']}/",
         "gateways": "/messages/gateways/",
         "gateway-edit": "/messages/gateways/twilio/",
+        "responders": "/responders/",
+        "responder-edit": f"/responders/{neighborhood['responder']}/",
+        "incident-responders": f"/responders/incidents/{neighborhood['incident']}/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")

@@ -49,6 +49,9 @@ KNOWN_PAGES = {
     "messaging:broadcast_create",
     "messaging:broadcast_detail",
     "messaging:broadcast_edit",
+    "responders:list",
+    "responders:edit",
+    "responders:incident",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -76,6 +79,15 @@ EXPLICIT = {
     ("messaging:broadcast_detail", "dispatcher"): 403,
     ("messaging:broadcast_list", "organizer"): 403,
     ("messaging:broadcast_edit", "responder"): 403,
+    # The roster is for coordinators only: a dispatcher's login must not export it.
+    ("responders:list", "coordinator"): 200,
+    ("responders:list", "dispatcher"): 403,
+    ("responders:edit", "dispatcher"): 403,
+    ("responders:edit", "organizer"): 403,
+    ("responders:incident", "dispatcher"): 200,
+    ("responders:incident", "coordinator"): 200,
+    ("responders:incident", "organizer"): 403,
+    ("responders:incident", "responder"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,

@@ -225,3 +225,17 @@ def timings(alert: Alert, rows: list[AlertedRow], confirmed_at: datetime | None)
         first_confirmation=first([row.alerted.confirmed_at for row in rows]),
         confirmed=confirmed_at - alert.started_at if confirmed_at else None,
     )
+
+
+def access_person_to_add(user: User, person_id: int) -> Person:
+    """A person a coordinator is making a responder (name only is shown).
+
+    Raises:
+        PermissionDenied: the user may not manage responders.
+        Http404: no such person.
+    """
+    check(user, Capability.MANAGE_RESPONDERS)
+    person = Person.objects.filter(id=person_id).first()
+    if person is None:
+        raise Http404
+    return person
