@@ -4,6 +4,7 @@ speak the incident's language first; and the one eligibility rule."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,15 @@ from django.utils import timezone
 from tests.responders.conftest import HOME, MakeResponder, ring_cell
 from vecinos.responders import geo
 from vecinos.responders.models import Responder, is_eligible
-from vecinos.responders.queries import match_responders
+from vecinos.responders.queries import match_responders as match
+
+
+def match_responders(*args: Any, **kwargs: Any) -> list[Responder]:
+    """The responders chosen, as models, in the order chosen."""
+    ids = [candidate.responder_id for candidate in match(*args, **kwargs)]
+    found = Responder.objects.in_bulk(ids)
+    return [found[responder_id] for responder_id in ids]
+
 
 pytestmark = pytest.mark.django_db
 

@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 # --- Matching ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A responder chosen for an alert: ids and languages only (alerting reads the numbers of
+    those it texts)."""
+
+    responder_id: int
+    person_id: int
+    languages: tuple[str, ...]
+
+
 def match_responders(
     incident_cell: str,
     language: str,
@@ -32,13 +42,13 @@ def match_responders(
     *,
     at: datetime | None = None,
     exclude_incident_id: int | None = None,
-) -> list[Responder]:
+) -> list[Candidate]:
     """Responders to alert in ring ``ring`` around ``incident_cell``: eligible, available at
     ``at``, with a phone, and not yet alerted for ``exclude_incident_id``; those who speak
     ``language`` first, then the longest-standing. Not a page: no permission, no audit.
 
-    One query on ``responder_dispatch_idx`` (``cell IN`` the ring's cells). Their numbers are not
-    loaded: alerting reads them for the few it texts.
+    One query on ``responder_dispatch_idx`` (``cell IN`` the ring's cells), reading plain values
+    rather than building models: a ring of a large city can hold hundreds.
 
     Raises:
         ValueError: ``incident_cell`` is not a cell at the network's resolution.
@@ -49,21 +59,16 @@ def match_responders(
         .available(at)
         .filter(cell__in=geo.ring(incident_cell, ring))
         .exclude(person__phone_hash="")
-        .select_related("person")
-        .only(
-            "id",
-            "cell",
-            "person__id",
-            "person__full_name",
-            "person__languages",
-            "person__preferred_language",
-            "person__preferred_channel",
-        )
     )
     if exclude_incident_id is not None:
         found = found.exclude(alerts__incident_id=exclude_incident_id)
-    chosen = list(found)
-    chosen.sort(key=lambda r: (language not in (r.person.languages or []), r.id))
+    chosen = [
+        Candidate(responder_id, person_id, tuple(languages or ()))
+        for responder_id, person_id, languages in found.order_by().values_list(
+            "id", "person_id", "person__languages"
+        )
+    ]
+    chosen.sort(key=lambda c: (language not in c.languages, c.responder_id))
     return chosen
 
 

@@ -29,12 +29,12 @@ from vecinos.hotline.services import StepNotAllowedError, do_move_incident, phon
 from vecinos.messaging import inbound as inbox
 from vecinos.messaging import services as messaging
 from vecinos.messaging.choices import Channel, Priority
-from vecinos.messaging.models import InboundMessage
+from vecinos.messaging.models import InboundMessage, OutboundMessage
 from vecinos.organizing.models import Person
 from vecinos.responders import geo, texts
 from vecinos.responders.choices import Answer, StopReason
 from vecinos.responders.models import Alert, Alerted, AnswerText, Responder, Verification
-from vecinos.responders.queries import match_responders
+from vecinos.responders.queries import Candidate, match_responders
 
 logger = logging.getLogger(__name__)
 
@@ -228,40 +228,58 @@ def note_on_timeline(
     )
 
 
-def _alert_ring(alert: Alert, incident: Incident, chosen: list[Responder], now: datetime) -> int:
-    """Alert ``chosen`` (all in ring ``alert.ring``): one Alerted row each and one text each, in
-    the responder's language. Call inside the alert's transaction."""
+def _alert_ring(alert: Alert, incident: Incident, chosen: list[Candidate], now: datetime) -> int:
+    """Alert ``chosen`` (all in ring ``alert.ring``): one Alerted row each and one text each in
+    the responder's language, written with two bulk inserts (a ring of a city can hold
+    hundreds, and the first text should leave within a second of the click). Call inside the
+    alert's transaction."""
     if not chosen:
         return 0
-    people = {p.id: p for p in Person.objects.filter(id__in=[r.person_id for r in chosen])}
-    rows = []
-    for responder in chosen:
-        person = people[responder.person_id]
+    people = {p.id: p for p in Person.objects.filter(id__in=[c.person_id for c in chosen])}
+    deadline = messaging.alert_deadline()
+    bodies: dict[str, tuple[str, int]] = {}
+    rows, messages = [], []
+    for candidate in chosen:
+        person = people[candidate.person_id]
         language = _language(person)
         rows.append(
             Alerted(
                 alert=alert,
                 incident=incident,
-                responder=responder,
+                responder_id=candidate.responder_id,
                 ring=alert.ring,
                 language=language,
                 alerted_at=now,
             )
         )
-        text_responder(
-            person,
-            texts.alert(language, about(incident)),
-            kind=ALERT_KIND,
-            language=language,
-            priority=Priority.ALERT,
+        if language not in bodies:
+            bodies[language] = messaging.checked_body(
+                Channel.SMS, texts.alert(language, about(incident))
+            )
+        body, segments = bodies[language]
+        channel = _channel(person)
+        messages.append(
+            OutboundMessage(
+                channel=channel,
+                address=person.phone,
+                address_hash=messaging.address_hash(channel, person.phone),
+                person=person,
+                body=body,
+                language=language,
+                priority=Priority.ALERT,
+                kind=ALERT_KIND,
+                deadline=deadline,
+                segments=segments if channel == Channel.SMS else 1,
+            )
         )
     Alerted.objects.bulk_create(rows)
+    OutboundMessage.objects.bulk_create(messages)
     return len(rows)
 
 
 def _nearest(
     incident: Incident, cell: str, language: str, first_ring: int, max_rings: int, now: datetime
-) -> tuple[int, list[Responder]]:
+) -> tuple[int, list[Candidate]]:
     """The first ring from ``first_ring`` out to ``max_rings`` with someone to alert, and them;
     ``(max_rings + 1, [])`` when there is nobody."""
     for ring in range(first_ring, max_rings + 1):
