@@ -99,3 +99,14 @@ def test_the_eligibility_rule_and_the_query_agree(make_responder: MakeResponder)
     assert is_eligible(marked) and not is_eligible(unmarked)
     by_query = set(Responder.objects.eligible())
     assert by_query == {r for r in Responder.objects.all() if is_eligible(r)} == {marked}
+
+
+def test_the_demo_neighborhood_has_responders_to_alert(db: None) -> None:
+    from vecinos.core.management.commands.demo import populate_all
+    from vecinos.responders.demo import CENTRE
+
+    counts = populate_all()
+    assert counts["responders"] >= 25
+    assert Responder.objects.filter(eligible=True, eligible_changed_by__isnull=False).exists()
+    nearby = match(CENTRE, "es", 0) + match(CENTRE, "es", 1)
+    assert len(nearby) >= 5

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
-from tests.responders.conftest import MakeIncident, MakeResponder, TextIn, texts_to
+from tests.responders.conftest import MakeIncident, MakeResponder, TextIn, ring_cell, texts_to
 from vecinos.core.choices import Role
 from vecinos.hotline.choices import IncidentStatus
 from vecinos.hotline.models import Incident, Report
@@ -305,3 +306,23 @@ def test_only_dispatchers_and_coordinators_approve_and_send(
     ):
         with pytest.raises(PermissionDenied):
             call()
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("vecinos.places"), reason="the places app has not landed yet"
+)
+def test_with_zones_on_the_map_areas_of_zones_within_the_rings_are_in_range(
+    subscribers: None, make_incident: MakeIncident
+) -> None:
+    zone_model = apps.get_model("places", "Zone")
+    near = zone_model.objects.create(name="Koreatown", name_key="koreatown")
+    far = zone_model.objects.create(name="Beverly Hills", name_key="beverly hills")
+    apps.get_model("places", "ZoneCell").objects.create(cell=ring_cell(2, 3), zone=near)
+    apps.get_model("places", "ZoneCell").objects.create(cell=ring_cell(5, 0), zone=far)
+    apps.get_model("places", "ZipCode").objects.create(code="90005", zone=near)
+    apps.get_model("places", "ZipCode").objects.create(code="90210", zone=far)
+    incident = make_incident(place="somewhere without a name")
+    with override_settings(VECINOS_BROAD_ALERT_RINGS=2):
+        assert broad.areas_in_range(incident) == ["90005", "KOREATOWN"]
+    with override_settings(VECINOS_BROAD_ALERT_RINGS=1):
+        assert broad.areas_in_range(incident) == []
