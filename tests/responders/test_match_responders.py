@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.responders.conftest import HOME, MakeResponder, ring_cell
+from vecinos.messaging.services import do_opt_out
 from vecinos.responders import geo
 from vecinos.responders.models import Responder, is_eligible
 from vecinos.responders.queries import match_responders as match
@@ -75,6 +76,8 @@ def test_only_eligible_available_responders_with_a_phone_are_picked(
     no_phone = make_responder("No phone")
     no_phone.person.phone = ""
     no_phone.person.save()
+    stopped = make_responder("Texted STOP")
+    do_opt_out(stopped.person.phone, "STOP")
     assert match_responders(HOME, "es", 0, at=now) == [picked, until_later]
 
 

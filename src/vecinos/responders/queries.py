@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from vecinos.core import audit
 from vecinos.core.permissions import Capability, can, check
 from vecinos.hotline.models import Incident, Report
+from vecinos.messaging.models import OptOut
 from vecinos.organizing.models import Person
 from vecinos.responders import geo
 from vecinos.responders.models import Alert, Alerted, Responder, Verification
@@ -44,8 +45,9 @@ def match_responders(
     exclude_incident_id: int | None = None,
 ) -> list[Candidate]:
     """Responders to alert in ring ``ring`` around ``incident_cell``: eligible, available at
-    ``at``, with a phone, and not yet alerted for ``exclude_incident_id``; those who speak
-    ``language`` first, then the longest-standing. Not a page: no permission, no audit.
+    ``at``, with a phone that did not text STOP, and not yet alerted for
+    ``exclude_incident_id``; those who speak ``language`` first, then the longest-standing.
+    Not a page: no permission, no audit.
 
     One query on ``responder_dispatch_idx`` (``cell IN`` the ring's cells), reading plain values
     rather than building models: a ring of a large city can hold hundreds.
@@ -54,11 +56,14 @@ def match_responders(
         ValueError: ``incident_cell`` is not a cell at the network's resolution.
     """
     at = at or timezone.now()
+    stopped = OptOut.objects.filter(address_hash=OuterRef("person__phone_hash"))
     found = (
         Responder.objects.eligible()
         .available(at)
         .filter(cell__in=geo.ring(incident_cell, ring))
         .exclude(person__phone_hash="")
+        # A responder who texted STOP gets nothing; alerting them would only count them in.
+        .filter(~Exists(stopped))
     )
     if exclude_incident_id is not None:
         found = found.exclude(alerts__incident_id=exclude_incident_id)
