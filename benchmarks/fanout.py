@@ -227,11 +227,13 @@ def send_unpaced(options: dict[str, Any], count: int) -> dict[str, Any]:
     """Drain the queued broadcast with pacing off: sends per second from the provider's first
     receipt (so worker start-up is not counted) until every message has its outcome recorded."""
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    size_before = outbox_size()
     provider = LoopbackTwilio(ACCOUNT_SID, AUTH_TOKEN)
     workers = Workers(options, provider, sender_numbers(1), None, "unpaced")
     try:
         done = wait_until_sent(workers, timeout=3600)
         received = provider.counts()
+        grown = outbox_size() - size_before
     finally:
         workers.stop()
         provider.stop()
@@ -249,7 +251,20 @@ def send_unpaced(options: dict[str, Any], count: int) -> dict[str, Any]:
         "sent": OutboundMessage.objects.filter(status=MessageStatus.SENT).count(),
         "provider_received": received["received"],
         "provider_duplicates": received["duplicates"],
+        # How much the outbox table and its indexes grew per message sent (PostgreSQL only):
+        # unlike seconds, it does not change with what else the machine is doing, so changes
+        # to the row or its indexes are compared by it.
+        **({"send_outbox_bytes_per_message": round(grown / count)} if grown else {}),
     }
+
+
+def outbox_size() -> int:
+    """Bytes of the outbox table, its TOAST and its indexes (0 off PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size(%s)", [OutboundMessage._meta.db_table])
+        return int(cursor.fetchone()[0])
 
 
 def send_paced(options: dict[str, Any], offset: int) -> dict[str, Any]:

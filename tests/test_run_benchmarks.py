@@ -29,6 +29,25 @@ def test_the_fanout_benchmark_runs_and_reports_every_figure_as_json() -> None:
         assert figures[key] > 0
 
 
+def test_the_intake_benchmark_loses_no_accepted_text() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
+    options = ["--seconds", "1", "--connections", "4", "--server-workers", "1"]
+    result = subprocess.run(
+        [sys.executable, "-m", "vecinos", "bench", "intake", *options],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["answered_200"] > 0 and figures["other_statuses"] == {}
+    assert figures["lost"] == 0 and figures["stored"] == figures["distinct_accepted"]
+    assert figures["stored_unprocessed"] == 0
+    assert figures["accepted_per_s"] > 0 and figures["baseline_refused_per_s"] > 0
+
+
 def run_bench(*arguments: str) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
     result = subprocess.run(

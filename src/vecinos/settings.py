@@ -309,8 +309,8 @@ VECINOS_SECOND_APPROVAL = env_bool(
 VECINOS_BROAD_ALERT_RINGS = env_int(
     "VECINOS_BROAD_ALERT_RINGS",
     2,
-    "How far a broad alert reaches: subscribers whose area has a cell within this many rings of "
-    "the incident's cell (once areas are placed on the map).",
+    "How far a broad alert reaches: subscribers whose area (a zone's name or ZIP code) has a cell "
+    "within this many rings of the incident's cell.",
     minimum=0,
 )
 EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
@@ -340,6 +340,9 @@ INSTALLED_APPS = [
     # Before the hotline: a responder's YES/NO must be read before a text can open a report.
     "vecinos.responders",
     "vecinos.hotline",
+    "vecinos.api",
+    "vecinos.shifts",
+    "vecinos.places",
 ]
 
 MIDDLEWARE = [
@@ -398,6 +401,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # A pool of connections per process: under ASGI every request runs in a thread of its own,
+    # so connections cannot simply be kept (Django's docs); opening one per request costs
+    # PostgreSQL a new backend process each time.
+    _pool_size = env_int(
+        "VECINOS_DATABASE_POOL_SIZE",
+        8,
+        "PostgreSQL connections each web or worker process keeps open and shares (0: a new "
+        "connection for every request).",
+    )
+    if _pool_size:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": _pool_size,
+            "timeout": 30,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.test_log_in_as_dispatcher import PHONE, check_page, in_thread
@@ -19,9 +21,14 @@ from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
+from vecinos.places import demo as places_demo
+from vecinos.places.models import Zone
+from vecinos.places.services import do_import_zones
 from vecinos.responders import broad as responders_broad
 from vecinos.responders import services as responders
 from vecinos.responders.models import Alerted, Responder
+from vecinos.shifts.models import Shift
+from vecinos.shifts.services import do_add_fallback, do_offer_swap
 
 KOREATOWN = "8829a1d63bfffff"
 
@@ -55,7 +62,22 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     alerted = Alerted.objects.get(responder=responder)
     responders.do_record_confirmation(coordinator, incident, alerted.id)
     responders_broad.do_approve(coordinator, incident)
+    # A rota with a gap, a language nobody on speaks, an open swap and a fallback list.
+    noche = make_account("noche", Role.DISPATCHER, display_name="Dalia Nava")
+    Person.objects.create(full_name="Dalia Nava", account=noche, languages=["es", "mix"])
+    today = timezone.localdate()
+    night = Shift.objects.create(weekday=today.weekday(), starts_at=time(22), ends_at=time(6))
+    night.dispatchers.set([noche])
+    Shift.objects.create(weekday=(today.weekday() + 1) % 7, starts_at=time(8), ends_at=time(16))
+    do_offer_swap(noche, night, today + timedelta(days=7), note="Mi hija se gradúa ese día")
+    do_add_fallback(coordinator, coordinator)
+    do_import_zones(None, places_demo.shapes())
+    zone = Zone.objects.get(name="El Centro")
+    person.zone = zone
+    person.save(update_fields=["zone"])
     return {
+        "zone": zone.id,
+        "cell": zone.centre_cell,
         "coordinator": coordinator.id,
         "member": member.id,
         "person": person.id,
@@ -63,6 +85,7 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         "sent": sent.id,
         "responder": responder.id,
         "incident": incident.id,
+        "shift": night.id,
     }
 
 
@@ -105,6 +128,21 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "responders": "/responders/",
         "responder-edit": f"/responders/{neighborhood['responder']}/",
         "incident-responders": f"/responders/incidents/{neighborhood['incident']}/",
+        "shifts": "/shifts/",
+        "shifts-calendar": "/shifts/calendar/",
+        "rota": "/shifts/rota/",
+        "rota-new": "/shifts/rota/new/",
+        "rota-shift": f"/shifts/rota/{neighborhood['shift']}/",
+        "cover": "/shifts/cover/",
+        "fallback": "/shifts/fallback/",
+        "map": "/places/",
+        "map-settings": "/places/settings/",
+        "zones": "/places/zones/",
+        "zone-new": "/places/zones/new/",
+        "zone-edit": f"/places/zones/{neighborhood['zone']}/",
+        "zone-cell": f"/places/zones/{neighborhood['zone']}/cells/{neighborhood['cell']}/",
+        "zone-point": f"/places/zones/{neighborhood['zone']}/point/",
+        "zone-delete": f"/places/zones/{neighborhood['zone']}/delete/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
@@ -121,9 +159,31 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     check_page(page, "person-new-error")
     page.screenshot(path=artifacts / "coordinator-person-new-error.png", full_page=True)
 
+    # A new calendar link is shown once, on the answer to the button that made it.
+    page.goto(f"{server}/shifts/calendar/")
+    page.locator("main form button.primary").click()
+    page.wait_for_load_state()
+    assert page.locator(".secret code").inner_text().startswith(f"{server}/shifts/feed/")
+    check_page(page, "shifts-calendar-new")
+    page.screenshot(path=artifacts / "coordinator-shifts-calendar-new.png", full_page=True)
+
     # The audit log filter works through htmx: choosing an action swaps only the table.
     page.goto(f"{server}/audit/")
     page.locator("#id_action").select_option(audit.PERSON_VIEWED)
     page.wait_for_url("**action=organizing.person.viewed**")
     assert page.locator("#audit-table tbody tr").count() >= 1
     check_page(page, "audit-filtered")
+
+    # Drawing a zone: selecting a hex outside it adds it, through htmx, without leaving the page.
+    page.goto(f"{server}/places/zones/{neighborhood['zone']}/")
+    status = page.locator("#zone-map [role=status]")
+    before = status.inner_text()
+    page.locator("#zone-map a[aria-label^='Add this hex']").first.click()
+    page.wait_for_function(
+        "before => document.querySelector('#zone-map [role=status]').innerText !== before",
+        arg=before,
+    )
+    assert page.url == f"{server}/places/zones/{neighborhood['zone']}/"
+    assert status.inner_text() != before
+    check_page(page, "zone-drawn")
+    page.screenshot(path=artifacts / "coordinator-zone-drawn.png", full_page=True)

@@ -29,6 +29,9 @@ PERSONAS = {
 }
 # Not behind a login: logging in and out, and choosing a language.
 PUBLIC_PAGES = {"core:login", "core:logout", "core:set_language"}
+# Read by calendar apps, which cannot log in: a secret token in the address stands for the login
+# (tests/shifts/test_read_shift_feed.py).
+TOKEN_PAGES = {"shifts:feed"}
 TWO_FACTOR_PAGES = {"core:two_factor_verify", "core:two_factor_setup"}
 # Pages that exist today; the walk below must find at least these (a broken walk finds nothing).
 KNOWN_PAGES = {
@@ -52,6 +55,22 @@ KNOWN_PAGES = {
     "responders:list",
     "responders:edit",
     "responders:incident",
+    "api:token_list",
+    "shifts:overview",
+    "shifts:calendar_link",
+    "shifts:rota",
+    "shifts:shift_create",
+    "shifts:shift_edit",
+    "shifts:cover",
+    "shifts:fallback",
+    "places:map",
+    "places:map_settings",
+    "places:zone_list",
+    "places:zone_create",
+    "places:zone_edit",
+    "places:zone_point",
+    "places:zone_delete",
+    "places:zone_cell",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -88,6 +107,31 @@ EXPLICIT = {
     ("responders:incident", "coordinator"): 200,
     ("responders:incident", "organizer"): 403,
     ("responders:incident", "responder"): 403,
+    ("api:token_list", "coordinator"): 200,
+    ("api:token_list", "dispatcher"): 403,
+    ("shifts:overview", "dispatcher"): 200,
+    ("shifts:overview", "coordinator"): 200,
+    ("shifts:overview", "responder"): 403,
+    ("shifts:overview", "organizer"): 403,
+    ("shifts:calendar_link", "dispatcher"): 200,
+    ("shifts:calendar_link", "member"): 403,
+    ("shifts:rota", "coordinator"): 200,
+    ("shifts:rota", "dispatcher"): 403,
+    ("shifts:shift_edit", "dispatcher"): 403,
+    ("shifts:shift_create", "dispatcher"): 403,
+    ("shifts:cover", "dispatcher"): 403,
+    ("shifts:fallback", "dispatcher"): 403,
+    ("shifts:fallback", "coordinator"): 200,
+    ("places:map", "coordinator"): 200,
+    ("places:map", "dispatcher"): 200,
+    ("places:map", "organizer"): 200,
+    ("places:map", "responder"): 403,
+    ("places:map", "member"): 403,
+    ("places:zone_list", "organizer"): 403,
+    ("places:zone_edit", "dispatcher"): 403,
+    ("places:zone_cell", "organizer"): 403,
+    ("places:zone_delete", "coordinator"): 200,
+    ("places:map_settings", "dispatcher"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,
@@ -125,7 +169,7 @@ def test_the_walk_finds_every_page_and_each_declares_a_capability() -> None:
     assert pages["organizing:person_detail"].required_capability == Capability.VIEW_PEOPLE
     assert pages["core:home"].required_capability is None
     for name, page in pages.items():
-        if name not in PUBLIC_PAGES:
+        if name not in PUBLIC_PAGES | TOKEN_PAGES:
             assert hasattr(page.pattern.callback, "required_capability"), name
 
 
@@ -148,6 +192,10 @@ def test_each_role_sees_exactly_the_pages_its_capabilities_allow(
         if page.name in PUBLIC_PAGES:
             continue
         response = client.get(page.url(person, everyone["member"]))
+        if page.name in TOKEN_PAGES:
+            # The login does not stand in for the token: a wrong one is not found, for anyone.
+            assert response.status_code == 404, f"{persona} on {page.name}"
+            continue
         if page.name in TWO_FACTOR_PAGES:
             # A session that passed its code is sent on; one without a device may set one up.
             if session_verified(client):
@@ -229,6 +277,10 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_page(
     for page in all_pages():
         url = page.url(person, member)
         if page.name in PUBLIC_PAGES:
+            continue
+        if page.name in TOKEN_PAGES:
+            assert client.get(url).status_code == 404, page.name
+            assert client.post(url).status_code == 405, page.name
             continue
         for response in (client.get(url), client.post(url)):
             assert response.status_code == 302, page.name

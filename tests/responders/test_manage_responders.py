@@ -14,6 +14,7 @@ from tests.conftest import MakePerson
 from tests.responders.conftest import HOME, MakeResponder
 from vecinos.core import audit
 from vecinos.core.models import AuditEvent, User
+from vecinos.places.models import Zone
 from vecinos.responders import queries, services
 from vecinos.responders.models import Responder
 
@@ -135,3 +136,13 @@ def test_making_someone_a_responder_twice_keeps_one_profile(
     first = services.do_create_responder(coordinator, person, cell=HOME)
     assert services.do_create_responder(coordinator, person) == first
     assert Responder.objects.count() == 1
+
+
+def test_a_new_responders_area_starts_at_the_centre_of_their_zone(
+    coordinator: User, make_person: MakePerson
+) -> None:
+    zone = Zone.objects.create(name="Koreatown", name_key="koreatown", centre_cell=HOME)
+    person = make_person()
+    person.zone = zone
+    person.save(update_fields=["zone"])
+    assert services.do_create_responder(coordinator, person).cell == HOME

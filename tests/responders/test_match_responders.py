@@ -35,12 +35,13 @@ def test_ring_zero_is_the_incidents_cell_and_ring_one_its_six_neighbors() -> Non
 
 @pytest.mark.parametrize("bad", ["", "not-a-cell", "8029fffffffffff", "8829a1d63bfffff-"])
 def test_a_bad_cell_is_refused(bad: str) -> None:
-    with pytest.raises(ValueError, match="H3 cell"):
+    with pytest.raises(ValueError, match="cell"):
         geo.ring(bad, 1)
+    assert not geo.is_cell(bad)
 
 
 def test_a_negative_ring_is_refused() -> None:
-    with pytest.raises(ValueError, match="ring"):
+    with pytest.raises(ValueError, match="0 or more"):
         geo.ring(HOME, -1)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.test import override_settings
@@ -21,6 +20,7 @@ from vecinos.messaging.choices import ConsentMethod, MessageStatus, Priority, Sk
 from vecinos.messaging.models import AlertSubscription, OutboundMessage
 from vecinos.messaging.services import do_opt_out, do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
+from vecinos.places.models import ZipCode, Zone, ZoneCell
 from vecinos.responders import broad, services
 from vecinos.responders.choices import BroadKind, CorrectionAudience
 from vecinos.responders.models import BroadRecipient, Responder, Verification
@@ -308,19 +308,15 @@ def test_only_dispatchers_and_coordinators_approve_and_send(
             call()
 
 
-@pytest.mark.skipif(
-    not apps.is_installed("vecinos.places"), reason="the places app has not landed yet"
-)
-def test_with_zones_on_the_map_areas_of_zones_within_the_rings_are_in_range(
+def test_areas_of_zones_within_the_rings_are_in_range(
     subscribers: None, make_incident: MakeIncident
 ) -> None:
-    zone_model = apps.get_model("places", "Zone")
-    near = zone_model.objects.create(name="Koreatown", name_key="koreatown")
-    far = zone_model.objects.create(name="Beverly Hills", name_key="beverly hills")
-    apps.get_model("places", "ZoneCell").objects.create(cell=ring_cell(2, 3), zone=near)
-    apps.get_model("places", "ZoneCell").objects.create(cell=ring_cell(5, 0), zone=far)
-    apps.get_model("places", "ZipCode").objects.create(code="90005", zone=near)
-    apps.get_model("places", "ZipCode").objects.create(code="90210", zone=far)
+    near = Zone.objects.create(name="Koreatown", name_key="koreatown")
+    far = Zone.objects.create(name="Beverly Hills", name_key="beverly hills")
+    ZoneCell.objects.create(cell=ring_cell(2, 3), zone=near)
+    ZoneCell.objects.create(cell=ring_cell(5, 0), zone=far)
+    ZipCode.objects.create(code="90005", zone=near)
+    ZipCode.objects.create(code="90210", zone=far)
     incident = make_incident(place="somewhere without a name")
     with override_settings(VECINOS_BROAD_ALERT_RINGS=2):
         assert broad.areas_in_range(incident) == ["90005", "KOREATOWN"]

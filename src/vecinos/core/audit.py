@@ -56,6 +56,24 @@ BROAD_ALERT_APPROVED = "responders.broad_alert.approved"
 BROAD_ALERT_SENT = "responders.broad_alert.sent"
 ALL_CLEAR_SENT = "responders.all_clear.sent"
 CORRECTION_SENT = "responders.correction.sent"
+API_TOKEN_ISSUED = "api.token.issued"  # noqa: S105  # an action name
+API_TOKEN_REVOKED = "api.token.revoked"  # noqa: S105  # an action name
+SHIFT_CREATED = "shifts.shift.created"
+SHIFT_CHANGED = "shifts.shift.changed"
+SHIFT_DELETED = "shifts.shift.deleted"
+SWAP_OFFERED = "shifts.swap.offered"
+SWAP_ACCEPTED = "shifts.swap.accepted"
+SWAP_WITHDRAWN = "shifts.swap.withdrawn"
+COVER_ASSIGNED = "shifts.cover.assigned"
+FALLBACK_CHANGED = "shifts.fallback.changed"
+FEED_LINK_CREATED = "shifts.feed_link.created"
+FEED_LINK_REVOKED = "shifts.feed_link.revoked"
+ZONE_CREATED = "places.zone.created"
+ZONE_CHANGED = "places.zone.changed"
+ZONE_DELETED = "places.zone.deleted"
+ZONE_CELLS_CHANGED = "places.zone.cells_changed"
+ZONES_IMPORTED = "places.zones.imported"
+MAP_SETTINGS_CHANGED = "places.map_settings.changed"
 
 LABELS = {
     PERSON_VIEWED: _("Viewed a person's contact details"),
@@ -101,6 +119,24 @@ LABELS = {
     BROAD_ALERT_SENT: _("Sent a broad alert"),
     ALL_CLEAR_SENT: _("Sent an all-clear"),
     CORRECTION_SENT: _("Sent a correction of an unfounded report"),
+    API_TOKEN_ISSUED: _("Issued an API token"),
+    API_TOKEN_REVOKED: _("Revoked an API token"),
+    SHIFT_CREATED: _("Added a shift to the dispatchers' rota"),
+    SHIFT_CHANGED: _("Changed a shift on the dispatchers' rota"),
+    SHIFT_DELETED: _("Removed a shift from the dispatchers' rota"),
+    SWAP_OFFERED: _("Offered a shift for a swap"),
+    SWAP_ACCEPTED: _("Took over a colleague's shift"),
+    SWAP_WITHDRAWN: _("Withdrew a shift swap offer"),
+    COVER_ASSIGNED: _("Assigned cover for a dispatcher's shift"),
+    FALLBACK_CHANGED: _("Changed the fallback list for calls"),
+    FEED_LINK_CREATED: _("Made a new shift calendar link"),
+    FEED_LINK_REVOKED: _("Stopped a shift calendar link"),
+    ZONE_CREATED: _("Added a zone"),
+    ZONE_CHANGED: _("Changed a zone's name or ZIP codes"),
+    ZONE_DELETED: _("Deleted a zone"),
+    ZONE_CELLS_CHANGED: _("Drew a zone on the map"),
+    ZONES_IMPORTED: _("Imported zones from a file"),
+    MAP_SETTINGS_CHANGED: _("Changed the map settings"),
 }
 
 

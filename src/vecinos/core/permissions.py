@@ -40,6 +40,17 @@ class Capability(StrEnum):
     APPROVE_BROAD_ALERT = "approve_broad_alert"
     # The whole roster of responders: an infiltrator with a dispatcher login must not export it.
     MANAGE_RESPONDERS = "manage_responders"
+    # The dispatcher console: reports, incidents, callers' numbers to call back.
+    USE_CONSOLE = "use_console"
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    # The dispatchers' rota: who is on, swaps, one's own calendar link.
+    VIEW_SHIFTS = "view_shifts"
+    # Changing the rota, assigning cover, and the fallback list for calls.
+    MANAGE_SHIFTS = "manage_shifts"
+    # The zones on the map (no people on it).
+    VIEW_MAP = "view_map"
+    # Adding, drawing and deleting zones; the map's tile server.
+    MANAGE_ZONES = "manage_zones"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -47,11 +58,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DISPATCHER: frozenset(
         {
             Capability.VIEW_DISPATCH_OVERVIEW,
+            Capability.USE_CONSOLE,
+            Capability.VIEW_SHIFTS,
+            Capability.VIEW_MAP,
             Capability.ALERT_RESPONDERS,
             Capability.APPROVE_BROAD_ALERT,
         }
     ),
-    Role.ORGANIZER: frozenset({Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE}),
+    Role.ORGANIZER: frozenset(
+        {Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE, Capability.VIEW_MAP}
+    ),
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
     Role.MEMBER: frozenset(),

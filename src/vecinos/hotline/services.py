@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import h3
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -41,6 +40,7 @@ from vecinos.hotline.models import (
 from vecinos.messaging import services as messaging
 from vecinos.messaging.choices import Channel, Priority
 from vecinos.messaging.models import InboundMessage
+from vecinos.places import geo
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +101,7 @@ class ReportDetails:
 
 def cell_for_point(lat: float, lng: float) -> str:
     """The H3 cell of a map pin at the network's resolution."""
-    from vecinos.hotline.places import cell_for_point as place_cell
-
-    return place_cell(lat, lng)
+    return geo.cell_for_point(lat, lng)
 
 
 def do_file_report(
@@ -272,18 +270,6 @@ def take_text(inbound: InboundMessage) -> bool:
 # --- Incidents -----------------------------------------------------------------------------
 
 
-def near(a: str, b: str) -> bool:
-    """Same or adjacent H3 cell."""
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    try:
-        return bool(h3.grid_distance(a, b) <= 1)
-    except (h3.H3BaseException, ValueError):
-        return False
-
-
 def propose_incident(report: Report) -> Incident | None:
     """Propose the open incident this report seems to describe: the same or an adjacent cell,
     and its latest report within ``VECINOS_GROUPING_MINUTES``. A dispatcher accepts or splits;
@@ -294,7 +280,7 @@ def propose_incident(report: Report) -> Incident | None:
     candidates = Incident.objects.filter(
         closed_at__isnull=True, is_drill=report.is_drill, last_report_at__gte=since
     ).order_by("-last_report_at")
-    proposal = next((i for i in candidates if near(i.cell, report.cell)), None)
+    proposal = next((i for i in candidates if geo.neighbors_or_same(i.cell, report.cell)), None)
     if proposal is not None and report.proposed_incident_id != proposal.id:
         report.proposed_incident = proposal
         report.save(update_fields=["proposed_incident"])

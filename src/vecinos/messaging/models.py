@@ -72,12 +72,15 @@ class OutboundMessage(models.Model):
     # Keyed hash of the address under the key current when queued: finds what one phone
     # received lately. Opt-out checks recompute hashes under every key instead.
     address_hash = models.CharField(max_length=64)
+    # Indexed below only where set: most broadcast rows have no person, and every index a row is
+    # in costs a write at each of its three moves (queued, sending, outcome).
     person = models.ForeignKey(
         "organizing.Person",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="outbound_messages",
+        db_index=False,
     )
     body = models.TextField()
     subject = models.CharField(max_length=200, blank=True)
@@ -140,8 +143,16 @@ class OutboundMessage(models.Model):
             ),
             # What one phone received (simulator, auto-reply limits).
             models.Index(fields=["address_hash", "-created_at"], name="outbox_address_idx"),
-            # Delivery receipts find their message by the provider's id.
-            models.Index(fields=["gateway", "provider_message_id"], name="outbox_provider_idx"),
+            # Delivery receipts find their message by the provider's id (set at hand-over only).
+            models.Index(
+                fields=["gateway", "provider_message_id"],
+                name="outbox_provider_idx",
+                condition=~Q(provider_message_id=""),
+            ),
+            # A person's messages (their page; SET_NULL when a person is deleted).
+            models.Index(
+                fields=["person"], name="outbox_person_idx", condition=Q(person__isnull=False)
+            ),
             # A broadcast's progress: its messages counted by status (an index-only scan).
             models.Index(
                 fields=["broadcast", "status"],

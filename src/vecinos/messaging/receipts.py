@@ -14,9 +14,12 @@ def apply_receipt(
 ) -> bool:
     """Mark the message delivered or failed. A report for an id not recorded yet is kept and
     applied by :func:`apply_early_receipts` once the worker records it. Returns True if applied."""
+    if not provider_message_id:
+        return False  # no message is recorded without an id; there is nothing to match
+    # The exclusion lets the planner use the partial index of handed-over messages.
     messages = OutboundMessage.objects.filter(
         gateway=gateway, provider_message_id=provider_message_id
-    )
+    ).exclude(provider_message_id="")
     if delivered:
         moved = messages.filter(status=MessageStatus.SENT).update(
             status=MessageStatus.DELIVERED, delivered_at=timezone.now()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from vecinos.core.phones import PhoneNumberField
 from vecinos.messaging.choices import Channel, ConsentMethod
 from vecinos.organizing.choices import SpokenLanguage
+from vecinos.places.models import Zone
 
 
 class PersonForm(forms.Form):
@@ -24,6 +25,12 @@ class PersonForm(forms.Form):
         choices=SpokenLanguage.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"),
+        queryset=Zone.objects.all(),
+        required=False,
+        help_text=_("The neighborhood where they can respond. Never write down a home address."),
     )
 
     def clean_full_name(self) -> str:

@@ -37,6 +37,16 @@ class Person(models.Model):
         blank=True,
         help_text=_("Codes from the list of spoken languages."),
     )
+    # Where they can respond or want alerts for: a neighborhood, never a home address. Its index
+    # serves "responders in these zones" when alerts widen ring by ring.
+    zone = models.ForeignKey(
+        "places.Zone",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("zone"),
+    )
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

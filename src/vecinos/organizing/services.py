@@ -12,6 +12,7 @@ from vecinos.organizing.models import Person
 
 if TYPE_CHECKING:
     from vecinos.core.models import User
+    from vecinos.places.models import Zone
 
 EDITABLE_FIELDS = (
     "full_name",
@@ -20,6 +21,7 @@ EDITABLE_FIELDS = (
     "preferred_language",
     "preferred_channel",
     "languages",
+    "zone",
 )
 
 
@@ -32,6 +34,7 @@ def do_create_person(
     preferred_language: str = "es",
     preferred_channel: str = "sms",
     languages: list[str] | None = None,
+    zone: Zone | None = None,
 ) -> Person:
     """Add a person. ``phone`` must already be E.164 (see ``vecinos.core.phones``).
 
@@ -47,6 +50,7 @@ def do_create_person(
             preferred_language=preferred_language,
             preferred_channel=preferred_channel,
             languages=languages or [],
+            zone=zone,
         )
         audit.record(actor, audit.PERSON_CREATED, person)
     return person

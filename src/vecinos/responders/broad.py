@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
@@ -64,6 +63,7 @@ from vecinos.messaging.keywords import normalize
 from vecinos.messaging.models import AlertSubscription, Broadcast, Consent, OptOut, OutboundMessage
 from vecinos.messaging.services import checked_body
 from vecinos.organizing.models import Person
+from vecinos.places.models import ZipCode, Zone, ZoneCell
 from vecinos.responders import geo, texts
 from vecinos.responders.choices import BroadKind, CorrectionAudience
 from vecinos.responders.models import Alerted, BroadRecipient, Verification
@@ -267,7 +267,7 @@ def areas_in_range(incident: Incident) -> list[str]:
 
     - the incident's place, or the place of one of its reports, names it as whole words (a place
       "3rd & Vermont, 90005" concerns area 90005; "Pico-Union" concerns PICO UNION); or
-    - once the places app is installed: it is the name or a ZIP code of a zone with a cell within
+    - it is the name or a ZIP code of a zone (places app) with a cell within
       ``VECINOS_BROAD_ALERT_RINGS`` rings of the incident's cell.
 
     A subscriber with no area gets every broad alert (see :func:`subscribers_in_range`).
@@ -291,18 +291,15 @@ def areas_in_range(incident: Incident) -> list[str]:
 
 
 def _zone_keys_in_range(incident: Incident) -> set[str]:
-    """Names and ZIP codes (as :func:`area_key`) of the zones near the incident, when the places
-    app is installed; nothing before."""
-    if not apps.is_installed("vecinos.places") or not geo.is_cell(incident.cell):
+    """Names and ZIP codes (as :func:`area_key`) of the zones with a cell within
+    ``VECINOS_BROAD_ALERT_RINGS`` rings of the incident's cell."""
+    if not geo.is_cell(incident.cell):
         return set()
-    zone_cell = apps.get_model("places", "ZoneCell")
-    zone = apps.get_model("places", "Zone")
-    zip_code = apps.get_model("places", "ZipCode")
     near = geo.disk(incident.cell, settings.VECINOS_BROAD_ALERT_RINGS)
-    zone_ids = set(zone_cell.objects.filter(cell__in=near).values_list("zone_id", flat=True))
-    names = zone.objects.filter(id__in=zone_ids).values_list("name", flat=True)
-    codes = zip_code.objects.filter(zone_id__in=zone_ids).values_list("code", flat=True)
-    return {area_key(str(value)) for value in [*names, *codes]}
+    zone_ids = set(ZoneCell.objects.filter(cell__in=near).values_list("zone_id", flat=True))
+    names = Zone.objects.filter(id__in=zone_ids).values_list("name", flat=True)
+    codes = ZipCode.objects.filter(zone_id__in=zone_ids).values_list("code", flat=True)
+    return {area_key(value) for value in [*names, *codes]}
 
 
 def subscribers_in_range(incident: Incident) -> QuerySet[AlertSubscription]:

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vecinos.hotline.places import cell_for_point
 from vecinos.responders import geo
 
 
@@ -61,7 +60,7 @@ class ResponderForm(forms.Form):
         if (latitude is None) != (longitude is None):
             raise forms.ValidationError(_("A point needs both a latitude and a longitude."))
         if latitude is not None and longitude is not None:
-            data["cell"] = cell_for_point(latitude, longitude)
+            data["cell"] = geo.cell_for_point(latitude, longitude)
         cell = (data.get("cell") or "").strip().lower()
         if cell and not geo.is_cell(cell):
             self.add_error("cell", _("This is not a map cell at resolution 8."))

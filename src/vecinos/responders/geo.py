@@ -1,24 +1,20 @@
-"""Rings of H3 cells around an incident: the one place responders compute them.
-
-The places app will provide ``places.geo.rings(cell, k_max)`` with the same result; when it lands,
-:func:`ring` should call it and this module shrinks to that call.
-"""
+"""Rings of H3 cells around an incident: the one place responders get them, from
+:mod:`vecinos.places.geo` (responders never call h3 themselves)."""
 
 from __future__ import annotations
 
-import h3
+from vecinos.places import geo as places
 
-from vecinos.hotline.places import CELL_RESOLUTION
+CELL_RESOLUTION = places.CELL_RESOLUTION
 
 
 def is_cell(cell: str) -> bool:
     """A valid H3 cell at the network's resolution."""
-    return (
-        isinstance(cell, str)
-        and bool(cell)
-        and h3.is_valid_cell(cell)
-        and h3.get_resolution(cell) == CELL_RESOLUTION
-    )
+    try:
+        places.check_cell(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def ring(cell: str, k: int) -> list[str]:
@@ -27,18 +23,7 @@ def ring(cell: str, k: int) -> list[str]:
     Raises:
         ValueError: not a cell at the network's resolution, or ``k`` below 0.
     """
-    if not is_cell(cell):
-        raise ValueError(f"not an H3 cell at resolution {CELL_RESOLUTION}: {cell!r}")
-    if k < 0:
-        raise ValueError("a ring is 0 or more steps away")
-    if k == 0:
-        return [cell]
-    try:
-        cells = set(h3.grid_ring(cell, k))
-    except h3.H3BaseException:
-        # Near one of the 12 pentagons the fast walk fails; the difference of two disks does not.
-        cells = set(h3.grid_disk(cell, k)) - set(h3.grid_disk(cell, k - 1))
-    return sorted(cells)
+    return places.rings(cell, k)[k]
 
 
 def disk(cell: str, k: int) -> list[str]:
@@ -47,4 +32,13 @@ def disk(cell: str, k: int) -> list[str]:
     Raises:
         ValueError: as :func:`ring`.
     """
-    return [c for step in range(k + 1) for c in ring(cell, step)]
+    return [c for cells in places.rings(cell, k) for c in cells]
+
+
+def cell_for_point(lat: float, lng: float) -> str:
+    """The cell of a point (a responder's area typed as a point; the point is not kept).
+
+    Raises:
+        places.geo.PlaceNotFound: the point is out of range.
+    """
+    return places.cell_for_point(lat, lng)

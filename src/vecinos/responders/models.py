@@ -52,7 +52,7 @@ class Responder(models.Model):
     person = models.OneToOneField(
         "organizing.Person", on_delete=models.CASCADE, related_name="responder"
     )
-    # H3 cell at resolution 8 (hotline.places.CELL_RESOLUTION): where they usually are.
+    # H3 cell at resolution 8 (places.geo.CELL_RESOLUTION): where they usually are.
     cell = models.CharField(_("area (H3 cell)"), max_length=16, blank=True)
     available = models.BooleanField(_("available now"), default=True)
     available_until = models.DateTimeField(_("available until"), null=True, blank=True)

@@ -111,6 +111,7 @@ def do_create_responder(
     available_until: datetime | None = None,
 ) -> Responder:
     """Make ``person`` a responder (not yet eligible for dispatch: a coordinator marks that).
+    Without a ``cell``, their area starts as the centre of their zone, if they have one.
     Returns the existing profile if they already are one.
 
     Raises:
@@ -119,6 +120,8 @@ def do_create_responder(
     """
     check(user, Capability.MANAGE_RESPONDERS)
     cell = check_cell(cell)
+    if not cell and person.zone is not None:
+        cell = person.zone.centre_cell
     with transaction.atomic():
         responder, created = Responder.objects.get_or_create(
             person=person,

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         # connection instead of opening one per batch (close_old_connections() still replaces
         # one that broke, and one older than this).
         for database in settings.DATABASES.values():
+            if "pool" in database.get("OPTIONS", {}):
+                continue  # pooled connections are kept already (and may not also be persistent)
             database["CONN_MAX_AGE"] = WORKER_CONNECTION_SECONDS
             database["CONN_HEALTH_CHECKS"] = True
         worker_id = f"worker-{get_random_string(12)}"

@@ -1,0 +1,246 @@
+"""`vecinos bench intake`: signed inbound-SMS webhooks, as Twilio sends them, against a running
+`vecinos serve` from a load generator on loopback.
+
+Reports accepted webhooks per second with their p50 and p99 latency, and proves none was lost: every
+accepted text is stored once and processed (read as a keyword or a report) before the answer. One
+delivery in fifty repeats an earlier MessageSid, as providers do on a timeout; those must be stored
+once. The baseline, measured against the same server in the same run, is the rate of requests
+refused for a bad signature: the HTTP and Django floor without any database write.
+
+Texts come from a pool of numbers, so most open a report (with its know-your-rights reply queued)
+and the rest join one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from django.db import connection
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+
+from vecinos.hotline.models import Report
+from vecinos.messaging.models import InboundMessage
+
+AUTH_TOKEN = "bench-intake"  # noqa: S105  # loopback only
+ACCOUNT_SID = "AC" + "1" * 32
+HOTLINE = "+12135550100"
+PATH = "/hooks/twilio/sms"
+BODIES = [
+    "Hay agentes de la migra en la esquina de Soto y Cesar Chavez",
+    "ICE at the laundromat on 3rd, two vans",
+    "집 앞에 이민국 요원들이 있어요",
+    "they left going north",
+    "STOP",
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seconds", type=float, default=30, help="length of the signed load")
+    parser.add_argument("--connections", type=int, default=16, help="requests in flight")
+    parser.add_argument("--server-workers", type=int, default=2, help="`vecinos serve` processes")
+    parser.add_argument("--senders", type=int, default=5000, help="distinct phone numbers")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`vecinos serve` in processes of its own, pointed at this benchmark's database."""
+
+    def __init__(self, workers: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "VECINOS_PUBLIC_URL": self.url,
+            "VECINOS_PHONE_GATEWAYS": "twilio",
+            "VECINOS_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "VECINOS_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "VECINOS_TWILIO_FROM": HOTLINE,
+            # Every number may open reports as fast as the load sends them.
+            "VECINOS_INTAKE_TEXTS_PER_HOUR": "1000000",
+        }
+        self.log = Path(
+            tempfile.mkstemp(prefix="serve-", dir=os.environ.get("VECINOS_DATA_DIR"))[1]
+        )
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603  # our own command
+                [
+                    sys.executable,
+                    "-m",
+                    "vecinos",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(workers),
+                ],
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    log = self.log.read_text()[-3000:]
+                    raise RuntimeError(f"the server did not start:\n{log}") from None
+                time.sleep(0.1)
+
+    def errors(self) -> str:
+        """The end of the server's log without the expected refusals of forged deliveries."""
+        lines = self.log.read_text().splitlines()
+        return "\n".join(line for line in lines if "Forbidden: " not in line)[-4000:]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Load:
+    """Signed deliveries, made before the clock starts so signing costs the generator nothing."""
+
+    def __init__(self, url: str, senders: int, seed: int = 7) -> None:
+        self.url = url + PATH
+        self.validator = RequestValidator(AUTH_TOKEN)
+        self.random = random.Random(seed)  # noqa: S311  # a repeatable load, not a secret
+        self.numbers = [f"+1323{5550000 + n:07d}" for n in range(senders)]
+        self.sent_sids: list[str] = []
+        self.count = 0
+
+    def next(self) -> tuple[bytes, dict[str, str], str]:
+        if self.sent_sids and self.random.random() < 0.02:
+            sid = self.random.choice(self.sent_sids)  # a provider's retry
+        else:
+            self.count += 1
+            sid = f"SM{self.count:032x}"
+        params = {
+            "MessageSid": sid,
+            "AccountSid": ACCOUNT_SID,
+            "From": self.random.choice(self.numbers),
+            "To": HOTLINE,
+            "Body": self.random.choice(BODIES),
+            "NumMedia": "0",
+        }
+        headers = {
+            "X-Twilio-Signature": self.validator.compute_signature(self.url, params),
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return urlencode(params).encode(), headers, sid
+
+
+async def hammer(
+    url: str, seconds: float, connections: int, make: Any
+) -> tuple[list[float], dict[int, int], set[str], float]:
+    """Keep ``connections`` requests in flight for ``seconds``; returns the latencies of answered
+    requests, counts per status, the MessageSids answered 200, and the elapsed time."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    accepted: set[str] = set()
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        start = time.perf_counter()
+        stop = start + seconds
+
+        async def client() -> None:
+            while time.perf_counter() < stop:
+                body, headers, sid = make()
+                sent = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                latencies.append(time.perf_counter() - sent)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+                if response.status == 200:
+                    accepted.add(sid)
+
+        await asyncio.gather(*(client() for _ in range(connections)))
+        elapsed = time.perf_counter() - start
+    return latencies, statuses, accepted, elapsed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def run(options: dict[str, Any]) -> dict[str, Any]:
+    server = Server(options["server_workers"])
+    try:
+        load = Load(server.url, options["senders"])
+
+        def unsigned() -> tuple[bytes, dict[str, str], str]:
+            body, headers, sid = load.next()
+            return body, {**headers, "X-Twilio-Signature": "forged"}, sid
+
+        # Warm up (imports, connections), then the baseline, then the signed load.
+        asyncio.run(hammer(load.url, 2, options["connections"], unsigned))
+        base_latencies, base_statuses, _, base_elapsed = asyncio.run(
+            hammer(load.url, min(10.0, options["seconds"]), options["connections"], unsigned)
+        )
+        if set(base_statuses) != {403}:
+            log = server.errors()
+            raise RuntimeError(f"forged deliveries were not all refused: {base_statuses}\n{log}")
+
+        def signed() -> tuple[bytes, dict[str, str], str]:
+            body, headers, sid = load.next()
+            load.sent_sids.append(sid)
+            return body, headers, sid
+
+        latencies, statuses, accepted, elapsed = asyncio.run(
+            hammer(load.url, options["seconds"], options["connections"], signed)
+        )
+    finally:
+        server.stop()
+    if any(status >= 500 for status in statuses):
+        raise RuntimeError(f"the server failed: {statuses}\n{server.errors()}")
+    answered = sum(statuses.values())
+    stored = set(
+        InboundMessage.objects.filter(gateway="twilio").values_list(
+            "provider_message_id", flat=True
+        )
+    )
+    unprocessed = InboundMessage.objects.filter(processed_at__isnull=True).count()
+    return {
+        "benchmark": "intake",
+        "database": connection.vendor,
+        "server_workers": options["server_workers"],
+        "connections": options["connections"],
+        "baseline_refused_per_s": round(sum(base_statuses.values()) / base_elapsed),
+        "baseline_p50_ms": round(statistics.median(base_latencies) * 1000, 1),
+        "accepted_per_s": round(statuses.get(200, 0) / elapsed),
+        "accepted_vs_baseline": round(
+            statuses.get(200, 0) / elapsed / (sum(base_statuses.values()) / base_elapsed), 3
+        ),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "requests": answered,
+        "answered_200": statuses.get(200, 0),
+        "other_statuses": {str(k): v for k, v in statuses.items() if k != 200},
+        "distinct_accepted": len(accepted),
+        "stored": len(stored),
+        "lost": len(accepted - stored),
+        "stored_unprocessed": unprocessed,
+        "reports_opened": Report.objects.count(),
+    }
