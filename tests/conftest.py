@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import pytest
+import redis
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -145,6 +147,12 @@ def member(make_account: MakeAccount) -> User:
 
 
 @pytest.fixture
+def partner(make_account: MakeAccount) -> User:
+    """Someone at an allied organization: files reports to the hotline, sees nothing else."""
+    return make_account("partner", Role.PARTNER)
+
+
+@pytest.fixture
 def outsider(make_account: MakeAccount) -> User:
     """An account nobody gave a role: it must be refused everywhere that matters."""
     return make_account("outsider")
@@ -185,3 +193,21 @@ def logged_in(db: Any) -> Callable[[User], Client]:
 
 def session_verified(client: Client) -> bool:
     return DEVICE_ID_SESSION_KEY in client.session
+
+
+REDIS_URL = os.environ.get("VECINOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis (127.0.0.1:6379 unless VECINOS_TEST_REDIS_URL says otherwise). Skips on a
+    laptop without one; fails under VECINOS_REQUIRE_ALL=1, where a skip would hide a broken
+    setup."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
+        if os.environ.get("VECINOS_REQUIRE_ALL") == "1":
+            pytest.fail(message + " (VECINOS_REQUIRE_ALL=1 forbids skipping)")
+        pytest.skip(message)
+    return REDIS_URL

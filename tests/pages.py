@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability
-from vecinos.hotline.models import Incident
+from vecinos.hotline.choices import ContentKind, IncidentStatus, ReportChannel
+from vecinos.hotline.models import Incident, IncidentStep, Report
 from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
 from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
@@ -47,8 +48,6 @@ class Page:
                 kwargs[parameter] = draft_broadcast(account).pk
             elif parameter == "responder_id":
                 kwargs[parameter] = Responder.objects.get_or_create(person=person)[0].pk
-            elif parameter == "incident_id":
-                kwargs[parameter] = open_incident().pk
             elif parameter == "shift_id":
                 kwargs[parameter] = rota_shift().pk
             elif parameter == "token" and self.name == "shifts:feed":
@@ -57,6 +56,14 @@ class Page:
                 kwargs[parameter] = sample_zone().pk
             elif parameter == "cell":
                 kwargs[parameter] = SAMPLE_CELL
+            elif parameter == "report_id":
+                kwargs[parameter] = hotline_report().pk
+            elif parameter == "incident_id":
+                kwargs[parameter] = hotline_incident().pk
+            elif parameter == "kind" and self.name == "hotline:content_edit":
+                kwargs[parameter] = ContentKind.DISPATCHER_SCRIPT
+            elif parameter == "language" and self.name == "hotline:content_edit":
+                kwargs[parameter] = "es"
             else:
                 raise AssertionError(f"{self.name}: teach tests/pages.py to fill in {parameter}")
         return reverse(self.name, kwargs=kwargs)
@@ -74,14 +81,6 @@ def draft_broadcast(author: User) -> Broadcast:
     )
 
 
-def open_incident() -> Incident:
-    """An open incident for the incident pages (made once, through the ORM)."""
-    existing = Incident.objects.filter(closed_at__isnull=True).order_by("id").first()
-    return existing or Incident.objects.create(
-        cell="8829a1d63bfffff", place="3rd St & Vermont Ave", summary="Agents at the corner"
-    )
-
-
 def rota_shift() -> Shift:
     """A shift on the rota for the rota pages (made once, through the ORM, unaudited)."""
     existing = Shift.objects.order_by("id").first()
@@ -96,6 +95,31 @@ def sample_zone() -> Zone:
     if created:
         ZoneCell.objects.create(cell=SAMPLE_CELL, zone=zone)
     return zone
+
+
+def hotline_report() -> Report:
+    """An open text report with a caller, in no incident (made once, through the ORM, unaudited)."""
+    existing = Report.objects.filter(incident__isnull=True).order_by("id").first()
+    return existing or Report.objects.create(
+        channel=ReportChannel.TEXT,
+        language="es",
+        what_seen="Dos camionetas sin placas frente a la lavandería",
+        place="Calle 3 y Vermont",
+        caller="+13235550150",
+    )
+
+
+def hotline_incident() -> Incident:
+    """An open incident with one report and its first step."""
+    existing = Incident.objects.order_by("id").first()
+    if existing is not None:
+        return existing
+    incident = Incident.objects.create(summary="Agentes en la tienda", place="Calle 3 y Vermont")
+    IncidentStep.objects.create(incident=incident, status=IncidentStatus.REPORTED)
+    Report.objects.create(
+        channel=ReportChannel.WEB, language="en", what_seen="Agents at the store", incident=incident
+    )
+    return incident
 
 
 def all_pages() -> list[Page]:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "vecinos"
-SENSITIVE_MODELS = ("Person",)
+SENSITIVE_MODELS = ("Person", "Report", "Incident")
 
 
 def python_files(pattern: str = "*.py") -> list[Path]:

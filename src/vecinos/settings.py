@@ -268,6 +268,13 @@ VECINOS_INTAKE_TEXTS_PER_HOUR = env_int(
     "and raise no alarm on the console.",
     minimum=1,
 )
+VECINOS_INTAKE_CALLS_PER_HOUR = env_int(
+    "VECINOS_INTAKE_CALLS_PER_HOUR",
+    3,
+    "Calls from one number that may open a hotline report per hour; later calls hear the "
+    "know-your-rights advice but ring no dispatcher and open nothing.",
+    minimum=1,
+)
 VECINOS_GROUPING_MINUTES = env_int(
     "VECINOS_GROUPING_MINUTES",
     90,
@@ -313,6 +320,17 @@ VECINOS_BROAD_ALERT_RINGS = env_int(
     "within this many rings of the incident's cell.",
     minimum=0,
 )
+VECINOS_REDIS_URL = (
+    env_secret(
+        "VECINOS_REDIS_URL",
+        "Redis address, e.g. redis://127.0.0.1:6379/0, so that every web process hears the "
+        "console's live events (needed when the web runs as several processes). Unset: one web "
+        "process tells its own consoles, and each console also re-reads every 10 seconds.",
+    )
+    or ""
+)
+if VECINOS_REDIS_URL and urlsplit(VECINOS_REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured("VECINOS_REDIS_URL must be a redis://, rediss:// or unix:// address")
 EMAIL_HOST = VECINOS_SMTP_HOST or "localhost"
 EMAIL_PORT = VECINOS_SMTP_PORT
 EMAIL_HOST_USER = VECINOS_SMTP_USER

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("vecinos.api.urls")),
     path("shifts/", include("vecinos.shifts.urls")),
     path("places/", include("vecinos.places.urls")),
+    path("hotline/", include("vecinos.hotline.urls")),
     # Called by providers, not people: no login, a signature or shared secret instead.
     path("hooks/twilio/", include("vecinos.messaging.gateways.twilio.urls")),
     path("hooks/kannel/", include("vecinos.messaging.gateways.kannel.urls")),

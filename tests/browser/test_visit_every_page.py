@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD, totp_code
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
+from vecinos.hotline import services as hotline
 from vecinos.hotline.models import Incident
 from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
@@ -55,13 +56,13 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
     # A responder alerted for an incident, who confirmed it: the panel's full state is checked.
     responder = Responder.objects.create(person=person, cell=KOREATOWN, eligible=True)
-    incident = Incident.objects.create(
+    alerted_incident = Incident.objects.create(
         cell=KOREATOWN, place="Wilshire & Vermont, 90005", summary="Agents at the corner"
     )
-    responders.do_alert_responders(coordinator, incident)
+    responders.do_alert_responders(coordinator, alerted_incident)
     alerted = Alerted.objects.get(responder=responder)
-    responders.do_record_confirmation(coordinator, incident, alerted.id)
-    responders_broad.do_approve(coordinator, incident)
+    responders.do_record_confirmation(coordinator, alerted_incident, alerted.id)
+    responders_broad.do_approve(coordinator, alerted_incident)
     # A rota with a gap, a language nobody on speaks, an open swap and a fallback list.
     noche = make_account("noche", Role.DISPATCHER, display_name="Dalia Nava")
     Person.objects.create(full_name="Dalia Nava", account=noche, languages=["es", "mix"])
@@ -75,6 +76,24 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     zone = Zone.objects.get(name="El Centro")
     person.zone = zone
     person.save(update_fields=["zone"])
+    # The hotline: a text report waiting, and an incident with a report and a step.
+    waiting = hotline.do_file_report(
+        coordinator,
+        hotline.ReportDetails(what_seen="Dos camionetas sin placas", place="Calle 3 y Vermont"),
+        language="es",
+        caller="+13235550150",
+    )
+    first = hotline.do_file_report(
+        coordinator,
+        hotline.ReportDetails(
+            what_seen="Agents at the laundromat",
+            place="3rd & Vermont",
+            cell=hotline.cell_for_point(34.0689, -118.2917),
+        ),
+        language="en",
+    )
+    incident = hotline.do_open_incident(coordinator, first)
+    hotline.do_move_incident(coordinator, incident, "unverified", note="Nobody could go")
     return {
         "zone": zone.id,
         "cell": zone.centre_cell,
@@ -84,8 +103,10 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         "draft": draft.id,
         "sent": sent.id,
         "responder": responder.id,
-        "incident": incident.id,
+        "alerted_incident": alerted_incident.id,
         "shift": night.id,
+        "report": waiting.id,
+        "incident": incident.id,
     }
 
 
@@ -127,7 +148,7 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "gateway-edit": "/messages/gateways/twilio/",
         "responders": "/responders/",
         "responder-edit": f"/responders/{neighborhood['responder']}/",
-        "incident-responders": f"/responders/incidents/{neighborhood['incident']}/",
+        "incident-responders": f"/responders/incidents/{neighborhood['alerted_incident']}/",
         "shifts": "/shifts/",
         "shifts-calendar": "/shifts/calendar/",
         "rota": "/shifts/rota/",
@@ -143,6 +164,12 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "zone-cell": f"/places/zones/{neighborhood['zone']}/cells/{neighborhood['cell']}/",
         "zone-point": f"/places/zones/{neighborhood['zone']}/point/",
         "zone-delete": f"/places/zones/{neighborhood['zone']}/delete/",
+        "console": "/hotline/",
+        "report": f"/hotline/reports/{neighborhood['report']}/",
+        "incident": f"/hotline/incidents/{neighborhood['incident']}/",
+        "report-new": "/hotline/reports/new/",
+        "hotline-texts": "/hotline/texts/",
+        "hotline-text-edit": "/hotline/texts/dispatcher_script/ko/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")
@@ -166,6 +193,26 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
     assert page.locator(".secret code").inner_text().startswith(f"{server}/shifts/feed/")
     check_page(page, "shifts-calendar-new")
     page.screenshot(path=artifacts / "coordinator-shifts-calendar-new.png", full_page=True)
+    # A call from the phone simulator shows what the caller heard, each line in its language.
+    page.goto(f"{server}/messages/simulator/")
+    page.locator("#id_call-keys").select_option("2")
+    page.locator("main form:has(#id_call-keys) button[type=submit]").click()
+    page.wait_for_selector("ol.transcript")
+    assert page.locator("ol.transcript li[lang=es]").count() >= 1
+    check_page(page, "phone-simulator-call")
+    page.screenshot(path=artifacts / "coordinator-phone-simulator-call.png", full_page=True)
+    # A report that cannot be placed, and the number shown on request, are accessible too.
+    page.goto(f"{server}/hotline/reports/new/")
+    page.locator("#id_what_seen").fill("Agentes en la esquina")
+    page.locator("#id_lat").fill("34.06")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("#id_place_error").is_visible()
+    check_page(page, "report-new-error")
+    page.goto(f"{server}/hotline/reports/{neighborhood['report']}/")
+    page.locator("button[value=show_caller]").click()
+    assert page.locator(".caller a").inner_text() == "(323) 555-0150"
+    check_page(page, "report-caller")
+    page.screenshot(path=artifacts / "coordinator-report-caller.png", full_page=True)
 
     # The audit log filter works through htmx: choosing an action swaps only the table.
     page.goto(f"{server}/audit/")

@@ -25,6 +25,7 @@ PERSONAS = {
     "facilitator": {Role.FACILITATOR},
     "responder": {Role.RESPONDER},
     "member": {Role.MEMBER},
+    "partner": {Role.PARTNER},
     "outsider": set(),
 }
 # Not behind a login: logging in and out, and choosing a language.
@@ -71,6 +72,13 @@ KNOWN_PAGES = {
     "places:zone_point",
     "places:zone_delete",
     "places:zone_cell",
+    "hotline:console",
+    "hotline:stream",
+    "hotline:report_create",
+    "hotline:report_detail",
+    "hotline:incident_detail",
+    "hotline:content_list",
+    "hotline:content_edit",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
@@ -132,6 +140,28 @@ EXPLICIT = {
     ("places:zone_cell", "organizer"): 403,
     ("places:zone_delete", "coordinator"): 200,
     ("places:map_settings", "dispatcher"): 403,
+    ("hotline:console", "dispatcher"): 200,
+    ("hotline:console", "coordinator"): 200,
+    ("hotline:console", "responder"): 403,
+    ("hotline:console", "organizer"): 403,
+    ("hotline:console", "partner"): 403,
+    ("hotline:stream", "dispatcher"): 200,
+    ("hotline:stream", "responder"): 403,
+    ("hotline:stream", "member"): 403,
+    ("hotline:report_detail", "dispatcher"): 200,
+    ("hotline:report_detail", "responder"): 403,
+    ("hotline:report_detail", "partner"): 403,
+    ("hotline:report_detail", "organizer"): 403,
+    ("hotline:incident_detail", "responder"): 403,
+    ("hotline:incident_detail", "member"): 403,
+    ("hotline:report_create", "partner"): 200,
+    ("hotline:report_create", "dispatcher"): 200,
+    ("hotline:report_create", "responder"): 403,
+    ("hotline:report_create", "member"): 403,
+    ("hotline:content_list", "coordinator"): 200,
+    ("hotline:content_list", "dispatcher"): 403,
+    ("hotline:content_edit", "dispatcher"): 403,
+    ("hotline:content_edit", "partner"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,
@@ -154,11 +184,21 @@ def everyone(
     facilitator: User,
     responder: User,
     member: User,
+    partner: User,
     outsider: User,
 ) -> dict[str, User]:
     return {
         user.username: user
-        for user in (coordinator, dispatcher, organizer, facilitator, responder, member, outsider)
+        for user in (
+            coordinator,
+            dispatcher,
+            organizer,
+            facilitator,
+            responder,
+            member,
+            partner,
+            outsider,
+        )
     }
 
 

@@ -32,10 +32,14 @@ def messaging_alone() -> Iterator[None]:
     from vecinos.messaging import inbound, voice
 
     texts, calls = list(inbound.HANDLERS), list(voice.CALL_HANDLERS)
+    steps = dict(voice.CALL_STEPS)
     inbound.HANDLERS.clear()
     voice.CALL_HANDLERS.clear()
+    voice.CALL_STEPS.clear()
     try:
         yield
     finally:
         inbound.HANDLERS[:] = texts
         voice.CALL_HANDLERS[:] = calls
+        voice.CALL_STEPS.clear()
+        voice.CALL_STEPS.update(steps)

@@ -168,3 +168,18 @@ def test_the_panels_queries_do_not_grow_with_the_responders_alerted(
     assert Alerted.objects.count() == 25
     with django_assert_max_num_queries(20):
         client.get(url(incident))
+
+
+def test_the_consoles_incident_page_shows_the_panel_and_its_buttons_lead_back(
+    dispatcher: User, logged_in: LoggedIn, make_responder: MakeResponder,
+    make_incident: MakeIncident,
+) -> None:  # fmt: skip
+    make_responder("Jacinta Flores")
+    incident = make_incident()
+    client = logged_in(dispatcher)
+    console = f"/hotline/incidents/{incident.id}/"
+    page = client.get(console).content.decode()
+    assert "Alert responders" in page and f'name="next" value="{console}"' in page
+    response = client.post(url(incident), {"action": "alert", "next": console})
+    assert response["Location"] == console
+    assert "Jacinta Flores" in client.get(console).content.decode()

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
     RESPONDER = "responder", _("Responder")
     MEMBER = "member", _("Member")
+    # Someone at an allied organization (a legal clinic, a church, a union) who may file reports
+    # to the hotline and see nothing else.
+    PARTNER = "partner", _("Partner organization")
 
     @classmethod
     def colour(cls, value: str) -> str:
@@ -28,4 +31,5 @@ ROLE_COLOURS: dict[str, str] = {
     Role.FACILITATOR: "blue",
     Role.RESPONDER: "orange",
     Role.MEMBER: "grey",
+    Role.PARTNER: "teal",
 }

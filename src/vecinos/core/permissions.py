@@ -7,11 +7,13 @@ except for Django superusers, who are coordinators by construction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from functools import wraps
+from inspect import iscoroutinefunction
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
@@ -19,7 +21,8 @@ from vecinos.core.choices import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
 
     from vecinos.core.models import User
 
@@ -40,8 +43,6 @@ class Capability(StrEnum):
     APPROVE_BROAD_ALERT = "approve_broad_alert"
     # The whole roster of responders: an infiltrator with a dispatcher login must not export it.
     MANAGE_RESPONDERS = "manage_responders"
-    # The dispatcher console: reports, incidents, callers' numbers to call back.
-    USE_CONSOLE = "use_console"
     MANAGE_API_TOKENS = "manage_api_tokens"
     # The dispatchers' rota: who is on, swaps, one's own calendar link.
     VIEW_SHIFTS = "view_shifts"
@@ -51,6 +52,12 @@ class Capability(StrEnum):
     VIEW_MAP = "view_map"
     # Adding, drawing and deleting zones; the map's tile server.
     MANAGE_ZONES = "manage_zones"
+    # The hotline's dispatcher console: reports, incidents, callers' numbers on request.
+    USE_CONSOLE = "use_console"
+    # The web form that files a report to the hotline (partners see nothing of what follows).
+    FILE_REPORTS = "file_reports"
+    # The know-your-rights texts and the dispatcher's script (a lawyer should review each version).
+    EDIT_HOTLINE_CONTENT = "edit_hotline_content"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -59,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_DISPATCH_OVERVIEW,
             Capability.USE_CONSOLE,
+            Capability.FILE_REPORTS,
             Capability.VIEW_SHIFTS,
             Capability.VIEW_MAP,
             Capability.ALERT_RESPONDERS,
@@ -71,6 +79,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.FACILITATOR: frozenset(),
     Role.RESPONDER: frozenset(),
     Role.MEMBER: frozenset(),
+    Role.PARTNER: frozenset({Capability.FILE_REPORTS}),
 }
 
 # These roles see live incidents and people's whereabouts: a stolen password alone must not do.
@@ -109,15 +118,31 @@ def needs_two_factor(user: User) -> bool:
     return user.is_superuser or user.has_role(*TWO_FACTOR_ROLES)
 
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., "HttpResponse"])
+ViewFunc = TypeVar(
+    "ViewFunc", bound=Callable[..., "HttpResponseBase | Awaitable[HttpResponseBase]"]
+)
 
 
 def requires(capability: Capability | None) -> Callable[[ViewFunc], ViewFunc]:
     """View decorator: log in first, then hold ``capability`` (None: any logged-in account)."""
 
     def decorate(view: ViewFunc) -> ViewFunc:
+        if iscoroutinefunction(view):
+            # An async view (the console's live stream): roles are read in a thread, as the ORM
+            # requires outside the event loop.
+            @wraps(view)
+            async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                if capability is not None:
+                    await sync_to_async(check)(await request.auser(), capability)
+                return await view(request, *args, **kwargs)
+
+            async_wrapper.required_capability = capability  # type: ignore[attr-defined]
+            return login_required(async_wrapper)  # type: ignore[return-value]
+
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase | Awaitable[HttpResponseBase]:
             if capability is not None:
                 check(request.user, capability)
             return view(request, *args, **kwargs)

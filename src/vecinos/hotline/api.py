@@ -140,15 +140,16 @@ def list_reports(
 @router.post("/reports", response={201: ReportOut, 422: Problem}, summary="File a report")
 def file_report(request: HttpRequest, data: ReportIn) -> Status[object]:
     user = _user(request)
-    cell = ""
-    if data.lat is not None and data.lng is not None:
-        cell = services.cell_for_point(data.lat, data.lng)
+    try:
+        placement = queries.locate(data.place, data.lat, data.lng)
+    except queries.PlaceNotFoundError as exc:
+        return Status(422, {"detail": str(exc)})
     report = services.do_file_report(
         user,
         services.ReportDetails(
             what_seen=data.what_seen,
-            place=data.place,
-            cell=cell,
+            place=placement.label,
+            cell=placement.cell,
             agency=data.agency,
             agents=data.agents,
             warrant=data.warrant,

@@ -11,10 +11,13 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from vecinos.core import periodic
-        from vecinos.hotline import services
+        from vecinos.hotline import calls, events, live, services
         from vecinos.messaging import inbound
 
         # Registered after the apps that read their own replies (responders' YES/NO), so that a
         # text nobody else expected opens or joins a report.
         inbound.register_handler(services.TEXT_HANDLER, services.take_text)
+        calls.register()
         periodic.register("hotline.purge_callers", 300, services.purge_expired_callers)
+        # Every open console hears of new and changed reports (through Redis when configured).
+        events.listen(live.announce)

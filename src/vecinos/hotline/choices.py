@@ -53,6 +53,21 @@ class IncidentStatus(models.TextChoices):
     def open_values(cls) -> list[str]:
         return [cls.REPORTED, cls.RESPONDERS_ALERTED, cls.ON_SCENE, cls.CONFIRMED]
 
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return INCIDENT_COLOURS.get(value, "grey")
+
+
+INCIDENT_COLOURS: dict[str, str] = {
+    IncidentStatus.REPORTED: "orange",
+    IncidentStatus.RESPONDERS_ALERTED: "orange",
+    IncidentStatus.ON_SCENE: "blue",
+    IncidentStatus.CONFIRMED: "red",
+    IncidentStatus.UNFOUNDED: "green",
+    IncidentStatus.UNVERIFIED: "grey",
+    IncidentStatus.RESOLVED: "green",
+}
+
 
 class ContentKind(models.TextChoices):
     """Texts the coordinators edit and version, and a lawyer should review."""

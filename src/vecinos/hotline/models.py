@@ -161,7 +161,13 @@ class Report(models.Model):
                 name="report_caller_kept_idx",
                 condition=Q(caller_purged_at__isnull=True, status="closed"),
             ),
-            models.Index(fields=["call_id"], name="report_call_idx"),
+        ]
+        constraints = [
+            # A call's webhooks find its report by the call's id; one report per call even when
+            # the provider repeats a webhook or two arrive at once.
+            models.UniqueConstraint(
+                fields=["call_id"], condition=~Q(call_id=""), name="one_report_per_call"
+            ),
         ]
 
     def __str__(self) -> str:

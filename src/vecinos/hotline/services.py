@@ -277,9 +277,13 @@ def propose_incident(report: Report) -> Incident | None:
     if not report.cell or report.incident_id is not None:
         return None
     since = report.received_at - timedelta(minutes=settings.VECINOS_GROUPING_MINUTES)
-    candidates = Incident.objects.filter(
-        closed_at__isnull=True, is_drill=report.is_drill, last_report_at__gte=since
-    ).order_by("-last_report_at")
+    candidates = (
+        Incident.objects.filter(
+            closed_at__isnull=True, is_drill=report.is_drill, last_report_at__gte=since
+        )
+        .exclude(cell="")
+        .order_by("-last_report_at")
+    )
     proposal = next((i for i in candidates if geo.neighbors_or_same(i.cell, report.cell)), None)
     if proposal is not None and report.proposed_incident_id != proposal.id:
         report.proposed_incident = proposal

@@ -33,6 +33,34 @@ class SimulatedTextForm(forms.Form):
     )
 
 
+class SimulatedCallForm(forms.Form):
+    """A call from a pretend phone, with what its caller will do."""
+
+    caller = PhoneNumberField(
+        label=_("From the phone"),
+        required=False,
+        help_text=_("Empty: a hidden number."),
+    )
+    keys = forms.ChoiceField(
+        label=_("Key pressed at the menu"),
+        required=False,
+        initial="1",
+        # The languages as the menu offers them, each in its own language.
+        choices=[("1", "1 English"), ("2", "2 Español"), ("3", "3 한국어"), ("", _("No key"))],
+    )
+    answered = forms.ChoiceField(
+        label=_("When phones ring"),
+        choices=[
+            ("no", _("Nobody answers: the caller leaves a voicemail")),
+            ("yes", _("A dispatcher answers")),
+        ],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["caller"].widget.attrs["list"] = "pretend-phones"
+
+
 SENDER_LINE_HELP = _(
     "One per line: the number in E.164 (or a short code, or a Twilio messaging service MG…), "
     "then optionally its segments per minute and per day. Example: +12135550100 60 6000"

@@ -1,5 +1,5 @@
-"""The phone simulator (pretend phones that text in through the real inbound path), broadcasts
-(compose, preview, send, progress) and the gateways page."""
+"""The phone simulator (pretend phones that text and call in through the real inbound paths),
+broadcasts (compose, preview, send, progress) and the gateways page."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ from vecinos.core.models import User
 from vecinos.core.permissions import Capability, requires
 from vecinos.messaging import broadcasts, inbound, services
 from vecinos.messaging.choices import BroadcastStatus
-from vecinos.messaging.forms import AddGatewayForm, BroadcastForm, GatewayForm, SimulatedTextForm
+from vecinos.messaging.forms import (
+    AddGatewayForm,
+    BroadcastForm,
+    GatewayForm,
+    SimulatedCallForm,
+    SimulatedTextForm,
+)
 from vecinos.messaging.gateways import config
+from vecinos.messaging.gateways.simulator import calls as simulated_calls
 from vecinos.messaging.queries import (
     check_simulator,
     gateway_overview,
@@ -27,13 +34,28 @@ from vecinos.messaging.queries import (
     pretend_phones,
 )
 
+# Where the last simulated call's transcript waits for the page after the redirect.
+CALL_TRANSCRIPT = "messaging.simulated_call"
+
 
 @requires(Capability.USE_PHONE_SIMULATOR)
 def simulator(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     check_simulator(user)
-    form = SimulatedTextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    calling = request.method == "POST" and request.POST.get("kind") == "call"
+    form = SimulatedTextForm(None if calling else (request.POST or None))
+    call_form = SimulatedCallForm(request.POST if calling else None, prefix="call")
+    if calling and call_form.is_valid():
+        heard = simulated_calls.place_call(
+            call_form.cleaned_data["caller"] or "",
+            simulated_calls.Choices(
+                keys=call_form.cleaned_data["keys"],
+                answered=call_form.cleaned_data["answered"] == "yes",
+            ),
+        )
+        request.session[CALL_TRANSCRIPT] = [[line.text, line.language] for line in heard]
+        return redirect("messaging:simulator")
+    if request.method == "POST" and not calling and form.is_valid():
         inbound.receive(
             gateway="simulator",
             provider_message_id=f"sim-in-{uuid.uuid4().hex}",
@@ -42,10 +64,19 @@ def simulator(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Text sent. Replies appear when the worker sends them."))
         return redirect("messaging:simulator")
-    template = (
-        "messaging/partials/phones.html" if htmx_partial(request) else "messaging/simulator.html"
-    )
-    return render(request, template, {"phones": pretend_phones(user), "form": form})
+    if htmx_partial(request):  # the phones' refresh: the transcript waits for the page
+        return render(request, "messaging/partials/phones.html", {"phones": pretend_phones(user)})
+    transcript = [
+        simulated_calls.Heard(text, language)
+        for text, language in request.session.pop(CALL_TRANSCRIPT, [])
+    ]
+    context = {
+        "phones": pretend_phones(user),
+        "form": form,
+        "call_form": call_form,
+        "transcript": transcript,
+    }
+    return render(request, "messaging/simulator.html", context)
 
 
 @requires(Capability.MANAGE_GATEWAYS)

@@ -164,6 +164,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("facilitator", "Jae-won Kang", (Role.FACILITATOR,), "ko"),
     DemoAccount("responder", "Cirilo Nava", (Role.RESPONDER,), "es"),
     DemoAccount("member", "Otis Bellamy", (Role.MEMBER,), "en"),
+    # A legal clinic's worker who files reports to the hotline from its web form.
+    DemoAccount("partner", "Candelaria Ibarra", (Role.PARTNER,), "es"),
 )
 EXTRA_RESPONDERS = 29
 EXTRA_MEMBERS = 12

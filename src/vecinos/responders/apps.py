@@ -14,7 +14,7 @@ class RespondersConfig(AppConfig):
 
     def ready(self) -> None:
         from vecinos.core import periodic
-        from vecinos.hotline.panels import INCIDENT_PANELS
+        from vecinos.hotline.panels import add_incident_panel
         from vecinos.messaging import inbound
         from vecinos.responders import services
 
@@ -22,5 +22,4 @@ class RespondersConfig(AppConfig):
         # unknown number can open a report (see settings.INSTALLED_APPS).
         inbound.register_handler(services.REPLY_HANDLER, services.take_answer)
         periodic.register("responders.alerts", ALERT_CHORE_SECONDS, services.run_alerts)
-        if "responders/incident_panel.html" not in INCIDENT_PANELS:
-            INCIDENT_PANELS.append("responders/incident_panel.html")
+        add_incident_panel("responders/incident_panel.html")

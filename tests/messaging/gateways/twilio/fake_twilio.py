@@ -1,7 +1,14 @@
-"""A loopback stand-in for Twilio's REST API, speaking its documented wire format: form-encoded
-POST to /2010-04-01/Accounts/{AccountSid}/Messages.json (a text) or .../Calls.json (a phone call)
-with HTTP Basic auth, answered with the Message or Call resource as JSON, or an error object
-{code, message, more_info, status}."""
+"""Loopback stand-ins for Twilio.
+
+:class:`FakeTwilio` is its REST API, speaking the documented wire format: form-encoded POST to
+/2010-04-01/Accounts/{AccountSid}/Messages.json (a text) or .../Calls.json (a phone call) with HTTP
+Basic auth, answered with the Message or Call resource as JSON, or an error object
+{code, message, more_info, status}.
+
+:class:`TwilioCall` plays Twilio's voice engine for one incoming call: it posts the webhooks Twilio
+would, with Twilio's parameters, signed with the auth token exactly as Twilio signs them, and
+follows the TwiML we answer with to the next webhook (twilio.com/docs/voice/twiml).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,19 @@ import base64
 import json
 import threading
 import uuid
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.test import Client
+from twilio.request_validator import RequestValidator
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "loopback-auth-token"
+PUBLIC = "https://vecinos.example.org"
+HOTLINE = "+12135550100"
 
 
 @dataclass
@@ -112,3 +126,114 @@ class FakeTwilio:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def signed_post(client: Client, url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> Any:
+    """POST ``params`` to ``url`` (absolute, or a path under PUBLIC) as Twilio does: signed over
+    the full URL, query string included, and the sorted parameters."""
+    full = url if url.startswith("http") else f"{PUBLIC}{url}"
+    parts = urlsplit(full)
+    assert f"{parts.scheme}://{parts.netloc}" == PUBLIC, "Twilio only calls our public address"
+    path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    signature = RequestValidator(token).compute_signature(full, params)
+    return client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+@dataclass
+class TwilioCall:
+    """One incoming call as Twilio would run it against our webhooks. Each method performs what
+    the caller (or the dispatchers' phones) did at the verb the last answer is waiting on, and
+    returns our next answer; ``twiml`` holds the latest one."""
+
+    client: Client
+    caller: str = "+13235550161"
+    number: str = HOTLINE
+    sid: str = field(default_factory=lambda: "CA" + uuid.uuid4().hex)
+    twiml: ET.Element = field(default_factory=lambda: ET.Element("Response"))
+    # The last <Record> and the recording it made (its URL and length).
+    recording: tuple[ET.Element, str, int] | None = None
+
+    def params(self, **extra: str) -> dict[str, str]:
+        # What Twilio sends on every request of a call, including facts we must not keep.
+        return {
+            "CallSid": self.sid,
+            "AccountSid": ACCOUNT_SID,
+            "From": self.caller,
+            "To": self.number,
+            "Called": self.number,
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+            "FromCity": "LOS ANGELES",
+            "FromZip": "90005",
+            **extra,
+        }
+
+    def answer(self, response: Any) -> ET.Element:
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"].startswith("text/xml")
+        self.twiml = ET.fromstring(response.content)  # noqa: S314  # TwiML our server made
+        assert self.twiml.tag == "Response"
+        return self.twiml
+
+    def verb(self, tag: str) -> ET.Element:
+        """The verb the call is at: Twilio runs verbs in order, and one that waits ends the
+        document for now."""
+        for element in self.twiml:
+            if element.tag in {"Gather", "Dial", "Record", "Hangup", "Redirect"}:
+                assert element.tag == tag, f"the call is at <{element.tag}>, not <{tag}>"
+                return element
+        raise AssertionError(f"no <{tag}> in {ET.tostring(self.twiml, encoding='unicode')}")
+
+    def start(self) -> ET.Element:
+        return self.answer(
+            signed_post(self.client, "/hooks/twilio/voice", self.params(CallStatus="ringing"))
+        )
+
+    def press(self, digits: str) -> ET.Element:
+        """Keys at the <Gather>; "" is pressing nothing until it times out."""
+        action = self.verb("Gather").attrib["action"]
+        extra = {"Digits": digits} if digits else {}
+        return self.answer(signed_post(self.client, action, self.params(**extra)))
+
+    def dial_ends(self, status: str, seconds: int = 0) -> ET.Element:
+        """The <Dial> ended with DialCallStatus ``status`` (completed, no-answer, busy, failed,
+        canceled)."""
+        action = self.verb("Dial").attrib["action"]
+        extra = {"DialCallStatus": status, "DialCallDuration": str(seconds)}
+        if status in {"completed", "answered"}:
+            extra["DialCallSid"] = "CA" + uuid.uuid4().hex
+        return self.answer(signed_post(self.client, action, self.params(**extra)))
+
+    def record(self, url: str = "", seconds: int = 21) -> ET.Element:
+        """The caller spoke after the beep and pressed # (the <Record>'s action)."""
+        record = self.verb("Record")
+        recordings = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings"
+        self.recording = (record, url or f"{recordings}/RE{uuid.uuid4().hex}", seconds)
+        params = self.params(
+            RecordingUrl=self.recording[1],
+            RecordingDuration=str(seconds),
+            RecordingSid=self.recording[1].rsplit("/", 1)[-1],
+            Digits="#",
+        )
+        return self.answer(signed_post(self.client, record.attrib["action"], params))
+
+    def recording_ready(self, status: str = "completed") -> Any:
+        """The <Record>'s recordingStatusCallback: sent on its own, with no caller or number."""
+        assert self.recording is not None, "record() first"
+        record, url, seconds = self.recording
+        params = {
+            "AccountSid": ACCOUNT_SID,
+            "CallSid": self.sid,
+            "RecordingSid": url.rsplit("/", 1)[-1],
+            "RecordingUrl": url,
+            "RecordingStatus": status,
+            "RecordingDuration": str(seconds),
+            "RecordingChannels": "1",
+            "RecordingSource": "RecordVerb",
+        }
+        return signed_post(self.client, record.attrib["recordingStatusCallback"], params)
+
+    def says(self) -> list[tuple[str, str]]:
+        """(language, text) of each <Say> in the latest answer, menus included."""
+        return [(s.get("language", ""), s.text or "") for s in self.twiml.iter("Say")]

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
-from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, PUBLIC, FakeTwilio
 from tests.processes import free_port
 from vecinos.messaging import outbox
 from vecinos.messaging.choices import Channel, MessageStatus
@@ -20,7 +20,6 @@ from vecinos.messaging.models import InboundMessage, OutboundMessage
 from vecinos.messaging.services import queue_message
 
 pytestmark = pytest.mark.django_db
-PUBLIC = "https://vecinos.example.org"
 
 
 @pytest.fixture

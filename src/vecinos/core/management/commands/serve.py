@@ -27,5 +27,8 @@ class Command(BaseCommand):
             access_log=False,
             server_header=False,
             lifespan="off",
+            # Open consoles hold event streams that never end by themselves: on shutdown, give
+            # other requests a few seconds, then close the streams (browsers reconnect).
+            timeout_graceful_shutdown=5,
             log_level="info",
         )

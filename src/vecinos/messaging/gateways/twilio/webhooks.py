@@ -1,6 +1,7 @@
-"""Twilio's calls to us: inbound texts, incoming phone calls, and status reports for the texts and
-calls we sent. Each must carry a valid X-Twilio-Signature for our public URL; anything else gets
-403 and nothing is stored or logged."""
+"""Twilio's calls to us: inbound texts, incoming phone calls and the steps that follow (keys
+pressed, how a dial ended, a voicemail recorded), and status reports for the texts and calls we
+sent. Each must carry a valid X-Twilio-Signature for our public URL; anything else gets 403 and
+nothing is stored or logged."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse  # type: ignore[import-unt
 from vecinos.core.phones import InvalidPhoneNumberError
 from vecinos.messaging import inbound, voice
 from vecinos.messaging.gateways import config
-from vecinos.messaging.gateways.twilio.twiml import render
+from vecinos.messaging.gateways.twilio.twiml import STEP_PARAMETER, render
 from vecinos.messaging.receipts import apply_receipt
 
 FAILED_STATUSES = {"failed", "undelivered"}
@@ -23,6 +24,18 @@ FAILED_STATUSES = {"failed", "undelivered"}
 # means someone or something (perhaps voicemail) picked up and the message was read.
 CALL_COMPLETED = "completed"
 CALL_FAILED_STATUSES = {"busy", "no-answer", "failed", "canceled"}
+# A <Dial>'s DialCallStatus (twilio.com/docs/voice/twiml/dial#dialcallstatus-values) as ours.
+# "answered" is sent when the caller hung up first while connected.
+DIAL_OUTCOMES = {
+    "completed": voice.DialOutcome.ANSWERED,
+    "answered": voice.DialOutcome.ANSWERED,
+    "no-answer": voice.DialOutcome.NO_ANSWER,
+    "busy": voice.DialOutcome.BUSY,
+    "failed": voice.DialOutcome.FAILED,
+    "canceled": voice.DialOutcome.CANCELED,
+}
+# A recording's states (RecordingStatus): only a completed one can be listened to.
+RECORDING_COMPLETED = "completed"
 
 
 def signed(request: HttpRequest) -> bool:
@@ -72,10 +85,110 @@ def call(request: HttpRequest) -> HttpResponse:
     sid = request.POST.get("CallSid", "")
     if not sid:
         return HttpResponse("CallSid is missing", status=400, content_type="text/plain")
-    incoming = voice.incoming_call(
-        gateway="twilio", call_id=sid, caller=request.POST.get("From", "")
+    return twiml(render(voice.answer(_incoming(request, sid))))
+
+
+def _incoming(request: HttpRequest, sid: str) -> voice.IncomingCall:
+    return voice.incoming_call(
+        gateway="twilio",
+        call_id=sid,
+        caller=request.POST.get("From", ""),
+        # The number of ours that was called: absent only from a recording's callback.
+        number=request.POST.get("To", ""),
     )
-    return twiml(render(voice.answer(incoming)))
+
+
+def _step(request: HttpRequest) -> tuple[str, dict[str, str], str] | HttpResponse:
+    """The step a callback continues at, its state, and the call's id; or the 400 to answer."""
+    name = request.GET.get(STEP_PARAMETER, "")
+    sid = request.POST.get("CallSid", "")
+    if not name:
+        return HttpResponse("step is missing", status=400, content_type="text/plain")
+    if not sid:
+        return HttpResponse("CallSid is missing", status=400, content_type="text/plain")
+    state = {key: request.GET.get(key, "") for key in request.GET if key != STEP_PARAMETER}
+    return name, state, sid
+
+
+def _seconds(raw: str) -> int:
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        return 0
+
+
+@csrf_exempt
+@require_POST
+def gathered(request: HttpRequest) -> HttpResponse:
+    """The keys a caller pressed at a <Gather> (none, when they pressed nothing)."""
+    if not signed(request):
+        return HttpResponseForbidden("invalid signature")
+    found = _step(request)
+    if isinstance(found, HttpResponse):
+        return found
+    name, state, sid = found
+    event = voice.CallEvent(
+        call=_incoming(request, sid), state=state, digits=request.POST.get("Digits", "")[:20]
+    )
+    return twiml(render(voice.continue_call(name, event)))
+
+
+@csrf_exempt
+@require_POST
+def dialed(request: HttpRequest) -> HttpResponse:
+    """How a <Dial> ended: answered (and over), or nobody answered, busy, failed, canceled."""
+    if not signed(request):
+        return HttpResponseForbidden("invalid signature")
+    found = _step(request)
+    if isinstance(found, HttpResponse):
+        return found
+    name, state, sid = found
+    outcome = DIAL_OUTCOMES.get(request.POST.get("DialCallStatus", ""), voice.DialOutcome.FAILED)
+    event = voice.CallEvent(call=_incoming(request, sid), state=state, dialed=outcome)
+    return twiml(render(voice.continue_call(name, event)))
+
+
+@csrf_exempt
+@require_POST
+def recorded(request: HttpRequest) -> HttpResponse:
+    """The caller finished a <Record> (by #, silence, the time limit or hanging up)."""
+    if not signed(request):
+        return HttpResponseForbidden("invalid signature")
+    found = _step(request)
+    if isinstance(found, HttpResponse):
+        return found
+    name, state, sid = found
+    event = voice.CallEvent(
+        call=_incoming(request, sid),
+        state=state,
+        recording_url=request.POST.get("RecordingUrl", ""),
+        recording_seconds=_seconds(request.POST.get("RecordingDuration", "")),
+    )
+    return twiml(render(voice.continue_call(name, event)))
+
+
+@csrf_exempt
+@require_POST
+def recording(request: HttpRequest) -> HttpResponse:
+    """A recording's status callback: the file can now be fetched. Nothing is said on the call.
+    Answered with 200 whatever the step makes of it (an unknown call included), so that Twilio
+    stops retrying."""
+    if not signed(request):
+        return HttpResponseForbidden("invalid signature")
+    found = _step(request)
+    if isinstance(found, HttpResponse):
+        return found
+    name, state, sid = found
+    if request.POST.get("RecordingStatus", RECORDING_COMPLETED) != RECORDING_COMPLETED:
+        return HttpResponse(status=200)
+    event = voice.CallEvent(
+        call=_incoming(request, sid),
+        state=state,
+        recording_url=request.POST.get("RecordingUrl", ""),
+        recording_seconds=_seconds(request.POST.get("RecordingDuration", "")),
+    )
+    voice.continue_call(name, event)
+    return HttpResponse(status=200)
 
 
 @csrf_exempt
