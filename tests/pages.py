@@ -15,6 +15,7 @@ from vecinos.messaging.choices import Audience, BroadcastStatus, Channel
 from vecinos.messaging.models import Broadcast
 from vecinos.organizing.models import Person
 from vecinos.places.models import Zone, ZoneCell
+from vecinos.responders.models import Responder
 from vecinos.shifts.models import Shift
 
 # A cell of downtown Los Angeles at the network's resolution, for the zone pages.
@@ -45,6 +46,8 @@ class Page:
                 kwargs[parameter] = "simulator"
             elif parameter == "broadcast_id":
                 kwargs[parameter] = draft_broadcast(account).pk
+            elif parameter == "responder_id":
+                kwargs[parameter] = Responder.objects.get_or_create(person=person)[0].pk
             elif parameter == "shift_id":
                 kwargs[parameter] = rota_shift().pk
             elif parameter == "token" and self.name == "shifts:feed":

@@ -46,3 +46,32 @@ def test_the_intake_benchmark_loses_no_accepted_text() -> None:
     assert figures["lost"] == 0 and figures["stored"] == figures["distinct_accepted"]
     assert figures["stored_unprocessed"] == 0
     assert figures["accepted_per_s"] > 0 and figures["baseline_refused_per_s"] > 0
+
+
+def run_bench(*arguments: str) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "vecinos", "bench", *arguments],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def test_the_match_benchmark_times_each_ring_beside_the_raw_query() -> None:
+    figures = run_bench("match", "--responders", "300", "--queries", "5", "--rings", "0,1")
+    assert figures["uses_responder_dispatch_idx"] is True
+    for key in ("ring0_median_ms", "ring1_p99_ms", "ring1_baseline_raw_sql_median_ms"):
+        assert isinstance(figures[key], float) and figures[key] > 0
+
+
+def test_the_alert_benchmark_sends_every_alert_behind_a_queued_broadcast() -> None:
+    figures = run_bench("alert", "--responders", "12", "--bulk", "300", "--rate", "40")
+    assert figures["alerts_sent"] == 12
+    assert isinstance(figures["last_text_s"], float)
+    assert isinstance(figures["first_text_s"], float)

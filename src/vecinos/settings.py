@@ -282,6 +282,44 @@ VECINOS_GROUPING_MINUTES = env_int(
     "latest report is proposed as part of it.",
     minimum=1,
 )
+# Responder alerts, verification and the broad alert.
+VECINOS_ALERT_ENOUGH_YES = env_int(
+    "VECINOS_ALERT_ENOUGH_YES",
+    3,
+    "Responders who must answer YES to an alert; with fewer, it widens to the next ring of cells.",
+    minimum=1,
+)
+VECINOS_ALERT_WIDEN_MINUTES = env_int(
+    "VECINOS_ALERT_WIDEN_MINUTES",
+    5,
+    "Minutes an alert waits for enough YES answers before it widens to the next ring of cells.",
+    minimum=1,
+)
+VECINOS_ALERT_MAX_RINGS = env_int(
+    "VECINOS_ALERT_MAX_RINGS",
+    3,
+    "How far an alert widens: rings of H3 cells (about 0.9 km each) around the incident's cell.",
+    minimum=0,
+)
+VECINOS_CONFIRMATIONS_NEEDED = env_int(
+    "VECINOS_CONFIRMATIONS_NEEDED",
+    1,
+    "Responders on the scene who must confirm an incident before a dispatcher may approve the "
+    "broad alert.",
+    minimum=1,
+)
+VECINOS_SECOND_APPROVAL = env_bool(
+    "VECINOS_SECOND_APPROVAL",
+    False,
+    "A broad alert also needs a second, different dispatcher's approval.",
+)
+VECINOS_BROAD_ALERT_RINGS = env_int(
+    "VECINOS_BROAD_ALERT_RINGS",
+    2,
+    "How far a broad alert reaches: subscribers whose area (a zone's name or ZIP code) has a cell "
+    "within this many rings of the incident's cell.",
+    minimum=0,
+)
 VECINOS_REDIS_URL = (
     env_secret(
         "VECINOS_REDIS_URL",
@@ -317,6 +355,8 @@ INSTALLED_APPS = [
     "vecinos.core",
     "vecinos.organizing",
     "vecinos.messaging",
+    # Before the hotline: a responder's YES/NO must be read before a text can open a report.
+    "vecinos.responders",
     "vecinos.hotline",
     "vecinos.api",
     "vecinos.shifts",

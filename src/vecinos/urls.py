@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("vecinos.core.urls")),
     path("people/", include("vecinos.organizing.urls")),
     path("messages/", include("vecinos.messaging.urls")),
+    path("responders/", include("vecinos.responders.urls")),
     path("api/v1/", api_v1.urls),
     path("api/", include("vecinos.api.urls")),
     path("shifts/", include("vecinos.shifts.urls")),

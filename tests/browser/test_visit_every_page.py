@@ -17,6 +17,7 @@ from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
 from vecinos.hotline import services as hotline
+from vecinos.hotline.models import Incident
 from vecinos.messaging import broadcasts
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
@@ -24,8 +25,13 @@ from vecinos.organizing.models import Person
 from vecinos.places import demo as places_demo
 from vecinos.places.models import Zone
 from vecinos.places.services import do_import_zones
+from vecinos.responders import broad as responders_broad
+from vecinos.responders import services as responders
+from vecinos.responders.models import Alerted, Responder
 from vecinos.shifts.models import Shift
 from vecinos.shifts.services import do_add_fallback, do_offer_swap
+
+KOREATOWN = "8829a1d63bfffff"
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +54,15 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     sent = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
     broadcasts.do_send_broadcast(coordinator, sent)
     draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
+    # A responder alerted for an incident, who confirmed it: the panel's full state is checked.
+    responder = Responder.objects.create(person=person, cell=KOREATOWN, eligible=True)
+    alerted_incident = Incident.objects.create(
+        cell=KOREATOWN, place="Wilshire & Vermont, 90005", summary="Agents at the corner"
+    )
+    responders.do_alert_responders(coordinator, alerted_incident)
+    alerted = Alerted.objects.get(responder=responder)
+    responders.do_record_confirmation(coordinator, alerted_incident, alerted.id)
+    responders_broad.do_approve(coordinator, alerted_incident)
     # A rota with a gap, a language nobody on speaks, an open swap and a fallback list.
     noche = make_account("noche", Role.DISPATCHER, display_name="Dalia Nava")
     Person.objects.create(full_name="Dalia Nava", account=noche, languages=["es", "mix"])
@@ -87,6 +102,8 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         "person": person.id,
         "draft": draft.id,
         "sent": sent.id,
+        "responder": responder.id,
+        "alerted_incident": alerted_incident.id,
         "shift": night.id,
         "report": waiting.id,
         "incident": incident.id,
@@ -129,6 +146,9 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "broadcast-progress": f"/messages/broadcasts/{neighborhood['sent']}/",
         "gateways": "/messages/gateways/",
         "gateway-edit": "/messages/gateways/twilio/",
+        "responders": "/responders/",
+        "responder-edit": f"/responders/{neighborhood['responder']}/",
+        "incident-responders": f"/responders/incidents/{neighborhood['alerted_incident']}/",
         "shifts": "/shifts/",
         "shifts-calendar": "/shifts/calendar/",
         "rota": "/shifts/rota/",

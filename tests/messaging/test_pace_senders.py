@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from vecinos.messaging import outbox, rates
-from vecinos.messaging.choices import Channel, MessageStatus
+from vecinos.messaging.choices import Channel, MessageStatus, Priority
 from vecinos.messaging.models import OutboundMessage, SenderBucket
 from vecinos.messaging.services import queue_message
 
@@ -199,3 +199,36 @@ def test_a_worker_that_waited_for_the_lock_does_not_make_time_count_twice() -> N
     # Half a second after the last refill there is half a token, not one and a half.
     assert rates.take(LONG_CODES[:1], 1, now=start + timedelta(seconds=1.5)).sender is None
     assert rates.take(LONG_CODES[:1], 1, now=start + timedelta(seconds=2)).sender is not None
+
+
+def test_bulk_texts_never_take_the_turns_of_alerts_waiting_at_the_pace(twilio: FakeTwilio) -> None:
+    """Alerts postponed for tokens are promised their turns: a bulk text that comes due first is
+    held back instead of spending them (500 alerts behind a broadcast went at 2/3 of the pace)."""
+    for n in range(4):
+        queue_message(
+            channel=Channel.SMS, address=f"+1323555{n:04d}", body="ICE", kind="alert",
+            priority=Priority.ALERT,
+        )  # fmt: skip
+    for message_id in outbox.claim("w", limit=10):
+        outbox.deliver(message_id, "w")  # 3 go (one per number), 1 waits for a token
+    [waiting] = OutboundMessage.objects.filter(status=MessageStatus.QUEUED)
+    for n in range(5):
+        queue_message(channel=Channel.SMS, address=f"+1818555{n:04d}", body="Bulk", kind="bulk",
+                      priority=Priority.BULK)  # fmt: skip
+    bulk = OutboundMessage.objects.filter(kind="bulk")
+    # The alert is not due yet, so only bulk texts are ready: they are held, tokens untouched.
+    tokens = {b.sender: b.tokens for b in SenderBucket.objects.all()}
+    claimed = outbox.claim("w", limit=10)
+    assert set(claimed) == set(bulk.values_list("id", flat=True))
+    for message_id in claimed:
+        assert outbox.deliver(message_id, "w") == MessageStatus.QUEUED
+    assert {b.sender: b.tokens for b in SenderBucket.objects.all()} == tokens
+    assert all(m.not_before >= waiting.not_before and m.attempts == 0 for m in bulk.all())
+    assert len(twilio.received) == 3
+    # With no alert waiting, bulk texts take tokens again.
+    OutboundMessage.objects.filter(id=waiting.id).update(status=MessageStatus.SKIPPED)
+    OutboundMessage.objects.filter(kind="bulk").update(not_before=timezone.now())
+    SenderBucket.objects.update(tokens=5)
+    for message_id in outbox.claim("w", limit=10):
+        outbox.deliver(message_id, "w")
+    assert bulk.filter(status=MessageStatus.SENT).count() == 5

@@ -47,6 +47,16 @@ INCIDENT_OPENED = "hotline.incident.opened"
 INCIDENT_MOVED = "hotline.incident.moved"
 NUMBER_BLOCKED = "hotline.number.blocked"
 CONTENT_SAVED = "hotline.content.saved"
+RESPONDER_CREATED = "responders.responder.created"
+RESPONDER_CHANGED = "responders.responder.changed"
+RESPONDERS_LISTED = "responders.roster.viewed"
+RESPONDER_VIEWED = "responders.responder.viewed"
+RESPONDERS_ALERTED = "responders.alert.started"
+CONFIRMATION_RECORDED = "responders.confirmation.recorded"
+BROAD_ALERT_APPROVED = "responders.broad_alert.approved"
+BROAD_ALERT_SENT = "responders.broad_alert.sent"
+ALL_CLEAR_SENT = "responders.all_clear.sent"
+CORRECTION_SENT = "responders.correction.sent"
 API_TOKEN_ISSUED = "api.token.issued"  # noqa: S105  # an action name
 API_TOKEN_REVOKED = "api.token.revoked"  # noqa: S105  # an action name
 SHIFT_CREATED = "shifts.shift.created"
@@ -101,6 +111,16 @@ LABELS = {
     INCIDENT_MOVED: _("Moved an incident to a new step"),
     NUMBER_BLOCKED: _("Blocked a number from the hotline"),
     CONTENT_SAVED: _("Saved a new version of a hotline text"),
+    RESPONDER_CREATED: _("Made a person a responder"),
+    RESPONDER_CHANGED: _("Changed a responder's availability, place or eligibility"),
+    RESPONDERS_LISTED: _("Viewed the list of responders"),
+    RESPONDER_VIEWED: _("Viewed a responder's area and availability"),
+    RESPONDERS_ALERTED: _("Alerted responders about an incident"),
+    CONFIRMATION_RECORDED: _("Recorded a responder's confirmation"),
+    BROAD_ALERT_APPROVED: _("Approved an incident's broad alert"),
+    BROAD_ALERT_SENT: _("Sent a broad alert"),
+    ALL_CLEAR_SENT: _("Sent an all-clear"),
+    CORRECTION_SENT: _("Sent a correction of an unfounded report"),
     API_TOKEN_ISSUED: _("Issued an API token"),
     API_TOKEN_REVOKED: _("Revoked an API token"),
     SHIFT_CREATED: _("Added a shift to the dispatchers' rota"),

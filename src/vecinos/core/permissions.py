@@ -37,6 +37,12 @@ class Capability(StrEnum):
     MANAGE_GATEWAYS = "manage_gateways"
     # Writing to the whole community (alert list or contact list) at once.
     SEND_BROADCASTS = "send_broadcasts"
+    # Texting responders about an incident, and seeing who was alerted for it and their answers.
+    ALERT_RESPONDERS = "alert_responders"
+    # Approving a confirmed incident's broad alert, and sending it, its all-clear or a correction.
+    APPROVE_BROAD_ALERT = "approve_broad_alert"
+    # The whole roster of responders: an infiltrator with a dispatcher login must not export it.
+    MANAGE_RESPONDERS = "manage_responders"
     MANAGE_API_TOKENS = "manage_api_tokens"
     # The dispatchers' rota: who is on, swaps, one's own calendar link.
     VIEW_SHIFTS = "view_shifts"
@@ -63,6 +69,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.FILE_REPORTS,
             Capability.VIEW_SHIFTS,
             Capability.VIEW_MAP,
+            Capability.ALERT_RESPONDERS,
+            Capability.APPROVE_BROAD_ALERT,
         }
     ),
     Role.ORGANIZER: frozenset(

@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 15 * 60
+# How far ahead a more urgent queued message holds back less urgent ones (see _behind_urgent),
+# and the least time they are held.
+HOLD_HORIZON = timedelta(seconds=30)
+HOLD_MINIMUM = timedelta(seconds=0.5)
 # Confirmations of STOP go out although the number just opted out (carriers require them).
 OPT_OUT_EXEMPT_KINDS = frozenset({"messaging.opt_out_confirmation"})
 
@@ -172,6 +176,12 @@ def deliver_batch(
             continue
         senders = gateway.senders(channel)
         paces = {s.number: (s.per_minute, s.per_day) for s in gateway.config.senders}
+        if senders:
+            group, held = _behind_urgent(channel, group, now)
+            for message, until in held:
+                outcomes[message.id] = _postpone(message, until - now, now)
+            if not group:
+                continue
         picks = (
             rates.take_batch(senders, [message.segments for message in group], now, paces)
             if senders
@@ -191,6 +201,37 @@ def deliver_batch(
     _apply_early_receipts(sent)
     _report_health(handovers, sent)
     return statuses
+
+
+def _behind_urgent(
+    channel: str, group: list[OutboundMessage], now: datetime
+) -> tuple[list[OutboundMessage], list[tuple[OutboundMessage, datetime]]]:
+    """Split ``group`` into the messages that may take sender tokens now, and those held back
+    (with when to come back) because a more urgent message on ``channel`` waits for its turn at
+    the senders' pace. A dispatch alert postponed for tokens is promised a turn; without this, a
+    bulk text that comes due first would take it, and 500 alerts behind a broadcast would go out
+    at a fraction of the pace. Only urgent messages due within :data:`HOLD_HORIZON` count: a
+    retry backing off for minutes does not hold a broadcast."""
+    least_urgent = max(message.priority for message in group)
+    urgent = (
+        OutboundMessage.objects.filter(
+            status=MessageStatus.QUEUED,
+            priority__lt=least_urgent,
+            not_before__lte=now + HOLD_HORIZON,
+            channel=channel,
+        )
+        .order_by("priority", "not_before")
+        .values_list("priority", "not_before")
+        .first()
+    )
+    if urgent is None:
+        return group, []
+    priority, due = urgent
+    until = max(due, now + HOLD_MINIMUM)
+    return (
+        [message for message in group if message.priority <= priority],
+        [(message, until) for message in group if message.priority > priority],
+    )
 
 
 def _report_health(handovers: list[Handover], outcomes: dict[int, Outcome]) -> None:

@@ -1,0 +1,285 @@
+"""Responders, the alerts that send them to look, their answers, and what the community is told.
+
+A responder's place is one H3 cell (about 0.7 km²), never an address. An incident's alert freezes
+its widening plan when the dispatcher clicks (rule: jobs re-read the plan, never the settings), and
+each broad message (alert, all-clear, correction) reaches each number at most once per incident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vecinos.responders.choices import Answer, BroadKind, StopReason
+
+# --- Who may be dispatched ----------------------------------------------------------------------
+#
+# THE eligibility rule, kept here and nowhere else. Until trainings and vouching exist (the
+# organizing issue), a responder is eligible for dispatch when a coordinator marked them so. When
+# that issue lands, change ELIGIBLE and is_eligible together (a test holds them to each other),
+# and the condition of `responder_dispatch_idx` below.
+ELIGIBLE = Q(eligible=True)
+
+
+def is_eligible(responder: Responder) -> bool:
+    """Whether ``responder`` may be sent alerts (see ELIGIBLE above: the same rule)."""
+    return responder.eligible
+
+
+class ResponderQuerySet(models.QuerySet["Responder"]):
+    def eligible(self) -> ResponderQuerySet:
+        """Responders the network may dispatch (the rule is :data:`ELIGIBLE`)."""
+        return self.filter(ELIGIBLE)
+
+    def available(self, at: datetime) -> ResponderQuerySet:
+        """Responders who said they are available at ``at`` (with no end, or one after it)."""
+        return self.filter(
+            Q(available=True) & (Q(available_until__isnull=True) | Q(available_until__gt=at))
+        )
+
+
+class Responder(models.Model):
+    """A person who goes to look when the hotline alerts them, and texts back what they saw.
+
+    Their place is a coarse H3 cell they chose; their languages are their person's.
+    """
+
+    person = models.OneToOneField(
+        "organizing.Person", on_delete=models.CASCADE, related_name="responder"
+    )
+    # H3 cell at resolution 8 (places.geo.CELL_RESOLUTION): where they usually are.
+    cell = models.CharField(_("area (H3 cell)"), max_length=16, blank=True)
+    available = models.BooleanField(_("available now"), default=True)
+    available_until = models.DateTimeField(_("available until"), null=True, blank=True)
+    eligible = models.BooleanField(_("eligible for dispatch"), default=False)
+    eligible_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    eligible_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResponderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responder")
+        verbose_name_plural = _("responders")
+        ordering = ("person__full_name", "id")
+        indexes = [
+            # match_responders: `cell IN (a ring's cells)` among the dispatchable (the
+            # condition is ELIGIBLE plus the available flag; the "until" is checked on the rows).
+            models.Index(
+                fields=["cell"],
+                name="responder_dispatch_idx",
+                condition=Q(eligible=True, available=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def is_available(self, at: datetime) -> bool:
+        return self.available and (self.available_until is None or self.available_until > at)
+
+
+class Alert(models.Model):
+    """An incident's responder alert and its widening plan, frozen when the dispatcher clicked:
+    later changes to the settings do not change an alert in flight.
+
+    ``ring`` is the ring of cells alerted last; the widening chore moves it on by a conditional
+    UPDATE on its current value, so two workers never widen the same alert twice.
+    """
+
+    incident = models.OneToOneField(
+        "hotline.Incident", on_delete=models.CASCADE, related_name="responder_alert"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    # The plan: the incident's cell and language then, N, M and how far it may widen.
+    cell = models.CharField(max_length=16)
+    language = models.CharField(max_length=8)
+    enough_yes = models.PositiveSmallIntegerField()
+    widen_minutes = models.PositiveSmallIntegerField()
+    max_rings = models.PositiveSmallIntegerField()
+    ring = models.PositiveSmallIntegerField(default=0)
+    ring_started_at = models.DateTimeField(default=timezone.now)
+    # Enough said YES: the others were told "covered, thank you", and widening stopped.
+    covered_at = models.DateTimeField(null=True, blank=True)
+    # Widening stopped for another reason: no one left within the last ring, or the incident
+    # was decided (confirmed, unfounded…) or closed before enough said YES.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_reason = models.CharField(max_length=16, choices=StopReason.choices, blank=True)
+    # The incident status responders going to it were last told about.
+    told_status = models.CharField(max_length=24, blank=True)
+
+    class Meta:
+        indexes = [
+            # The widening chore: alerts still waiting for enough YES answers.
+            models.Index(
+                fields=["ring_started_at"],
+                name="alert_widening_idx",
+                condition=Q(covered_at__isnull=True, stopped_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"alert for incident {self.incident_id} (ring {self.ring})"
+
+    @property
+    def widens_at(self) -> datetime:
+        return self.ring_started_at + timedelta(minutes=self.widen_minutes)
+
+    @property
+    def is_widening(self) -> bool:
+        return self.covered_at is None and self.stopped_at is None
+
+
+class Alerted(models.Model):
+    """One responder alerted about one incident, and what they answered (latest first on the
+    panel; every answer is also an :class:`AnswerText`)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="alerted")
+    # Beside the alert for the constraint: one alert per responder per incident, whatever happens.
+    incident = models.ForeignKey("hotline.Incident", on_delete=models.CASCADE, related_name="+")
+    responder = models.ForeignKey(Responder, on_delete=models.PROTECT, related_name="alerts")
+    ring = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=8)
+    alerted_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=12, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    yes_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A dispatcher who wrote down a confirmation given by phone; empty when it came by text.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    false_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    covered_notice_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("ring", "alerted_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "responder"], name="one_alert_per_responder_per_incident"
+            ),
+        ]
+        indexes = [
+            # The reply handler: this responder's latest alerts.
+            models.Index(fields=["responder", "-alerted_at"], name="alerted_responder_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responder_id} for incident {self.incident_id}: {self.answer or '-'}"
+
+    @property
+    def is_going(self) -> bool:
+        return self.yes_at is not None or self.arrived_at is not None
+
+    def answer_colour(self) -> str:
+        return Answer.colour(self.answer)
+
+
+class AnswerText(models.Model):
+    """One text a responder answered an alert with: the code read from it, its note, and the
+    inbound message (unique, so a handler re-run after a crash records nothing twice)."""
+
+    alerted = models.ForeignKey(Alerted, on_delete=models.CASCADE, related_name="answers")
+    answer = models.CharField(max_length=12, choices=Answer.choices)
+    note = models.CharField(max_length=300, blank=True)
+    inbound = models.OneToOneField(
+        "messaging.InboundMessage", on_delete=models.CASCADE, related_name="responder_answer"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.alerted_id}: {self.answer}"
+
+
+class Verification(models.Model):
+    """What stands between an incident and the community: K confirmations and one or two
+    dispatchers' approval (frozen with the alert), then the broad alert, its all-clear, or a
+    correction of an unfounded rumor, each sent once."""
+
+    incident = models.OneToOneField(
+        "hotline.Incident", on_delete=models.CASCADE, related_name="verification"
+    )
+    confirmations_needed = models.PositiveSmallIntegerField()
+    second_approval = models.BooleanField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_approved_at = models.DateTimeField(null=True, blank=True)
+    broad_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    broad_sent_at = models.DateTimeField(null=True, blank=True)
+    all_clear_sent_at = models.DateTimeField(null=True, blank=True)
+    corrected_area_at = models.DateTimeField(null=True, blank=True)
+    corrected_responders_at = models.DateTimeField(null=True, blank=True)
+    # The broad messages' broadcasts, for their progress (messaging.Broadcast).
+    broadcasts = models.ManyToManyField("messaging.Broadcast", blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"verification of incident {self.incident_id}"
+
+    @property
+    def approvals_needed(self) -> int:
+        return 2 if self.second_approval else 1
+
+    @property
+    def approvals(self) -> int:
+        return (self.approved_by_id is not None) + (self.second_approved_by_id is not None)
+
+    @property
+    def approved(self) -> bool:
+        return self.approvals >= self.approvals_needed
+
+
+class BroadRecipient(models.Model):
+    """One number that was sent one broad message about one incident (or recorded as not sent,
+    with why). The unique constraint is the promise: once per number, kind and incident."""
+
+    incident = models.ForeignKey("hotline.Incident", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=BroadKind.choices)
+    # Keyed hash of the number (never the number): the all-clear finds the same people by it.
+    address_hash = models.CharField(max_length=64)
+    subscription = models.ForeignKey(
+        "messaging.AlertSubscription",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "organizing.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=8)
+    # Why it was not sent (messaging.SkipReason), or empty.
+    skip_reason = models.CharField(max_length=16, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "kind", "address_hash"], name="one_broad_message_per_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for incident {self.incident_id}"
