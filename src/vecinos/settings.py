@@ -419,22 +419,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
     }
-else:
-    # A pool of connections per process: under ASGI every request runs in a thread of its own,
-    # so connections cannot simply be kept (Django's docs); opening one per request costs
-    # PostgreSQL a new backend process each time.
-    _pool_size = env_int(
-        "VECINOS_DATABASE_POOL_SIZE",
-        8,
-        "PostgreSQL connections each web or worker process keeps open and shares (0: a new "
-        "connection for every request).",
-    )
-    if _pool_size:
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": _pool_size,
-            "timeout": 30,
-        }
+# A pool of connections per process on PostgreSQL: under ASGI every request runs in a thread of
+# its own, so connections cannot simply be kept (Django's docs); opening one per request costs
+# PostgreSQL a new backend process each time.
+_pool_size = env_int(
+    "VECINOS_DATABASE_POOL_SIZE",
+    8,
+    "PostgreSQL connections each web or worker process keeps open and shares (0: a new "
+    "connection for every request). Not used with SQLite.",
+)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and _pool_size:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": _pool_size,
+        "timeout": 30,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -126,7 +126,7 @@ def text_from_the_simulator(page: Any, server: str, body: str, sender: str) -> i
     page.goto(f"{server}/messages/simulator/")
     page.locator("#id_sender").fill(sender)
     page.locator("#id_body").fill(body)
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form:has(#id_body) button[type=submit]").click()
     page.wait_for_url(f"{server}/messages/simulator/")
     return int(in_thread(lambda: Report.objects.order_by("-id").values_list("id", flat=True)[0]))
 
