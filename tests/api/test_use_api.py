@@ -216,10 +216,12 @@ def test_every_operation_refuses_an_account_without_the_capability(
     schema = Client().get("/api/v1/schema").json()
     tried = 0
     for path, operations in schema["paths"].items():
-        url = path.removeprefix("/api/v1").replace("{report_id}", "1").replace("{incident_id}", "1")
+        url = path.removeprefix("/api/v1").replace("{report_id}", "1")
+        url = url.replace("{incident_id}", "1").replace("{kind}", "alert")
         for method in operations:
             # A body every operation accepts, so that the refusal is not a validation error.
-            body = {**REPORT, "status": "resolved", "incident_id": None}
+            body = {**REPORT, "status": "resolved", "incident_id": None, "alerted_id": 1}
+            body["audience"] = "area"
             response = api.get(url) if method == "get" else api.post(url, body)
             assert response.status_code == 403, (method, path, response.status_code)
             tried += 1

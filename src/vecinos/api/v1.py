@@ -47,8 +47,10 @@ def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from vecinos.hotline.api import router as hotline
+    from vecinos.responders.api import router as responders
 
     api.add_router("/", hotline)
+    api.add_router("/", responders)
 
 
 _mount()
