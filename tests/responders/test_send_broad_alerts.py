@@ -197,6 +197,19 @@ def test_numbers_that_texted_stop_or_said_no_get_nothing(
     assert all(m.address == "" for m in skipped)
 
 
+def test_the_timeline_counts_only_the_numbers_it_goes_to(
+    subscribers: None, responders: list[Responder], make_incident: MakeIncident,
+    dispatcher: Any, text_in: TextIn,
+) -> None:  # fmt: skip
+    do_opt_out("+13235550202", "STOP")
+    incident = alerted(make_incident, dispatcher)
+    confirm(incident, responders[0], text_in)
+    broad.do_approve(dispatcher, incident)
+    assert broad.do_send_broad_alert(dispatcher, incident) == 4  # the row not sent included
+    [step] = incident.steps.filter(note__startswith="Broad alert sent")
+    assert step.note == "Broad alert sent to 3 numbers."
+
+
 def test_a_drill_never_reaches_the_broad_list(
     subscribers: None, responders: list[Responder], make_incident: MakeIncident,
     dispatcher: Any, text_in: TextIn,

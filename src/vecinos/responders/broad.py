@@ -546,14 +546,17 @@ def _send(
         verification.broadcasts.add(broadcast)
         _insert_recipients(incident, kind, texts_by_language, now)
         queued = _insert_outbox(incident, kind, texts_by_language, broadcast, now)
-        if not OutboundMessage.objects.filter(
+        # The timeline says how many numbers it goes to: not those recorded as not sent (STOP,
+        # no consent), which ``queued`` counts with the rest.
+        going = OutboundMessage.objects.filter(
             broadcast=broadcast, status=MessageStatus.QUEUED
-        ).exists():
+        ).count()
+        if not going:
             raise NoRecipientsError  # rolls back: nothing was sent
         Broadcast.objects.filter(id=broadcast.id).update(recipients=queued)
         audit.record(user, AUDIT_ACTIONS[kind], incident, recipients=queued, broadcast=broadcast.id)
         with translation.override(settings.LANGUAGE_CODE):
-            note = _sent_note(kind, queued)
+            note = _sent_note(kind, going)
         note_on_timeline(incident, note, at=now, actor=user)
         if queued >= broadcasts.ANALYZE_AFTER and connection.vendor == "postgresql":
             transaction.on_commit(broadcasts.analyze_outbox)
