@@ -25,6 +25,7 @@ from vecinos.hotline.choices import ContentKind, ReportStatus
 from vecinos.hotline.forms import (
     BlockNumberForm,
     ContentForm,
+    DrillForm,
     FileReportForm,
     JoinIncidentForm,
     MoveIncidentForm,
@@ -172,6 +173,28 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     if htmx_partial(request):
         return render(request, "hotline/partials/incident_live.html", context)
     return render(request, "hotline/incident_detail.html", context)
+
+
+@requires(Capability.USE_CONSOLE)
+def drill_create(request: HttpRequest) -> HttpResponse:
+    """Start a drill: a practice report and its incident, then the incident's page, where the
+    dispatcher alerts responders as for a real one."""
+    user: User = request.user  # type: ignore[assignment]
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    form = DrillForm(request.POST or None, initial={"language": language})
+    if request.method == "POST" and form.is_valid():
+        incident = services.do_start_drill(
+            user, form.details(), language=form.cleaned_data["language"]
+        )
+        messages.success(
+            request,
+            _(
+                "Drill started. Every message it causes says DRILL, and it never reaches the "
+                "alert list."
+            ),
+        )
+        return redirect("hotline:incident_detail", incident_id=incident.id)
+    return render(request, "hotline/drill_form.html", {"form": form})
 
 
 @requires(Capability.FILE_REPORTS)

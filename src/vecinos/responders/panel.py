@@ -13,14 +13,19 @@ from django.utils import timezone
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability, can, check
-from vecinos.hotline.choices import IncidentStatus
 from vecinos.hotline.models import Incident
 from vecinos.messaging.choices import MessageStatus
 from vecinos.messaging.models import OutboundMessage
 from vecinos.responders import broad
 from vecinos.responders.choices import Answer, BroadKind, CorrectionAudience
 from vecinos.responders.models import Alert, Verification
-from vecinos.responders.queries import AlertedRow, Timings, alerted_rows, handles, timings
+from vecinos.responders.queries import (
+    AlertedRow,
+    IncidentTimes,
+    alerted_rows,
+    handles,
+    incident_times,
+)
 from vecinos.responders.services import UNDECIDED
 
 PENDING = (MessageStatus.QUEUED, MessageStatus.SENDING)
@@ -50,7 +55,7 @@ class Panel:
     alert: Alert | None
     verification: Verification | None
     rows: list[AlertedRow]
-    timings: Timings | None
+    times: IncidentTimes
     names_shown: bool
     can_alert: bool
     can_approve: bool
@@ -122,22 +127,20 @@ def incident_panel(user: User, incident: Incident, now: datetime | None = None) 
         .first()
     )
     rows = alerted_rows(user, incident) if alert is not None else []
-    confirmed_step = incident.steps.filter(status=IncidentStatus.CONFIRMED).first()
     may_approve = can(user, Capability.APPROVE_BROAD_ALERT)
+    confirmed = broad.confirmations(incident)
     panel = Panel(
         incident=incident,
         alert=alert,
         verification=verification,
         rows=rows,
-        timings=timings(alert, rows, confirmed_step.at if confirmed_step else None)
-        if alert is not None
-        else None,
+        times=incident_times(incident),
         names_shown=handles(user, incident),
         can_alert=alert is None and incident.is_open,
         can_approve=may_approve,
-        confirmations=broad.confirmations(incident),
+        confirmations=confirmed,
         confirmations_needed=verification.confirmations_needed if verification else 0,
-        approve_refusal=_approve_refusal(user, incident, verification),
+        approve_refusal=_approve_refusal(user, incident, verification, confirmed),
         broad_alert=None,
         broad_refusal=broad.refusal(incident, BroadKind.ALERT),
         all_clear=None,
@@ -159,10 +162,11 @@ def incident_panel(user: User, incident: Incident, now: datetime | None = None) 
 
 
 def _approve_refusal(
-    user: User, incident: Incident, verification: Verification | None
+    user: User, incident: Incident, verification: Verification | None, confirmations: int
 ) -> broad.BroadAlertError | None:
-    """Why ``user`` cannot approve now, or None when they can."""
-    if verification is None or broad.confirmations(incident) < verification.confirmations_needed:
+    """Why ``user`` cannot approve now, or None when they can (``confirmations``: how many
+    responders confirmed it)."""
+    if verification is None or confirmations < verification.confirmations_needed:
         return broad.NotEnoughConfirmationsError()
     if not incident.is_open or incident.status not in broad.APPROVABLE:
         return broad.NotApprovableError()
