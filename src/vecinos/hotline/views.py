@@ -32,6 +32,7 @@ from vecinos.hotline.forms import (
     ReportDetailsForm,
 )
 from vecinos.hotline.panels import INCIDENT_PANELS
+from vecinos.places import maps
 
 
 @requires(Capability.USE_CONSOLE)
@@ -142,7 +143,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @requires(Capability.USE_CONSOLE)
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """The incident's reports and timeline, its next steps, and other apps' panels."""
+    """The incident's map, reports and timeline, its next steps, and other apps' panels."""
     user: User = request.user  # type: ignore[assignment]
     incident = queries.access_incident(user, incident_id)
     steps = queries.next_steps(incident)
@@ -172,7 +173,9 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     }
     if htmx_partial(request):
         return render(request, "hotline/partials/incident_live.html", context)
-    return render(request, "hotline/incident_detail.html", context)
+    incident_map = queries.incident_map(user, incident)
+    response = render(request, "hotline/incident_detail.html", {**context, "map": incident_map})
+    return maps.allow_tiles(response, incident_map.tiles)
 
 
 @requires(Capability.USE_CONSOLE)

@@ -8,21 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability, can, check
 from vecinos.hotline.models import Incident
+from vecinos.hotline.panels import MapLayer
 from vecinos.messaging.choices import MessageStatus
 from vecinos.messaging.models import OutboundMessage
-from vecinos.responders import broad
+from vecinos.responders import broad, geo
 from vecinos.responders.choices import Answer, BroadKind, CorrectionAudience
 from vecinos.responders.models import Alert, Verification
 from vecinos.responders.queries import (
     AlertedRow,
     IncidentTimes,
     alerted_rows,
+    available_by_cell,
     handles,
     incident_times,
 )
@@ -199,3 +203,32 @@ def _progress(verification: Verification) -> list[Progress]:
         )
         for kind, by_status in sorted(counts.items())
     ]
+
+
+# --- The console's incident map --------------------------------------------------------------
+
+
+def incident_map_layer(
+    user: User, incident: Incident, now: datetime | None = None
+) -> MapLayer | None:
+    """The responders' layer of the console's incident map (see hotline.panels): the rings the
+    alert reached, and how many responders an alert could reach from each cell out to the widest
+    ring. Counts only: the map is no way round "only coordinators list responders". None for
+    someone who may not alert responders, or an incident not on the map."""
+    if not can(user, Capability.ALERT_RESPONDERS) or not geo.is_cell(incident.cell):
+        return None
+    now = now or timezone.now()
+    alert = Alert.objects.filter(incident=incident).only("id", "ring", "max_rings").first()
+    rings = alert.max_rings if alert is not None else settings.VECINOS_ALERT_MAX_RINGS
+    return MapLayer(
+        rings=rings,
+        reached_ring=alert.ring if alert is not None else None,
+        counts=available_by_cell(geo.disk(incident.cell, rings), now),
+        describe=describe_available,
+    )
+
+
+def describe_available(count: int) -> str:
+    return ngettext("%(count)s available responder", "%(count)s available responders", count) % {
+        "count": count
+    }

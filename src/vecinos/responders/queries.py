@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from vecinos.responders.models import (
     Alert,
     Alerted,
     Responder,
+    ResponderQuerySet,
     Verification,
 )
 
@@ -64,15 +65,7 @@ def match_responders(
         ValueError: ``incident_cell`` is not a cell at the network's resolution.
     """
     at = at or timezone.now()
-    stopped = OptOut.objects.filter(address_hash=OuterRef("person__phone_hash"))
-    found = (
-        Responder.objects.eligible()
-        .available(at)
-        .filter(cell__in=geo.ring(incident_cell, ring))
-        .exclude(person__phone_hash="")
-        # A responder who texted STOP gets nothing; alerting them would only count them in.
-        .filter(~Exists(stopped))
-    )
+    found = dispatchable(at).filter(cell__in=geo.ring(incident_cell, ring))
     if exclude_incident_id is not None:
         found = found.exclude(alerts__incident_id=exclude_incident_id)
     chosen = [
@@ -83,6 +76,34 @@ def match_responders(
     ]
     chosen.sort(key=lambda c: (language not in c.languages, c.responder_id))
     return chosen
+
+
+def dispatchable(at: datetime) -> ResponderQuerySet:
+    """Responders an alert could reach at ``at``: eligible, available, with a phone that did not
+    text STOP. The one definition matching and the incident map's counts share."""
+    stopped = OptOut.objects.filter(address_hash=OuterRef("person__phone_hash"))
+    return (
+        Responder.objects.eligible()
+        .available(at)
+        .exclude(person__phone_hash="")
+        # A responder who texted STOP gets nothing; alerting them would only count them in.
+        .filter(~Exists(stopped))
+    )
+
+
+def available_by_cell(cells: list[str], at: datetime) -> dict[str, int]:
+    """How many responders an alert could reach in each of ``cells`` at ``at`` (cells with none
+    are left out). Counts only: no one's name or exact place. Not a page: no permission, no audit.
+    """
+    rows = (
+        dispatchable(at)
+        .filter(cell__in=cells)
+        .order_by()
+        .values("cell")
+        .annotate(count=Count("id"))
+        .values_list("cell", "count")
+    )
+    return dict(rows)
 
 
 # --- The roster (coordinators) -----------------------------------------------------------------
