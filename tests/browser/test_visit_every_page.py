@@ -94,6 +94,20 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     )
     incident = hotline.do_open_incident(coordinator, first)
     hotline.do_move_incident(coordinator, incident, "unverified", note="Nobody could go")
+    # A drill with its responders alerted: the DRILL marks, the map's counts and its times.
+    drill = hotline.do_start_drill(
+        coordinator,
+        hotline.ReportDetails(
+            what_seen="Simulacro en la escuela", place="Koreatown", cell=KOREATOWN
+        ),
+        language="es",
+    )
+    Responder.objects.create(
+        person=Person.objects.create(full_name="Eusebia Rangel", phone="+12135550145"),
+        cell=KOREATOWN,
+        eligible=True,
+    )
+    responders.do_alert_responders(coordinator, drill)
     return {
         "zone": zone.id,
         "cell": zone.centre_cell,
@@ -107,6 +121,7 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         "shift": night.id,
         "report": waiting.id,
         "incident": incident.id,
+        "drill": drill.id,
     }
 
 
@@ -167,6 +182,9 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "console": "/hotline/",
         "report": f"/hotline/reports/{neighborhood['report']}/",
         "incident": f"/hotline/incidents/{neighborhood['incident']}/",
+        "incident-alerted": f"/hotline/incidents/{neighborhood['alerted_incident']}/",
+        "drill": f"/hotline/incidents/{neighborhood['drill']}/",
+        "drill-new": "/hotline/drills/new/",
         "report-new": "/hotline/reports/new/",
         "hotline-texts": "/hotline/texts/",
         "hotline-text-edit": "/hotline/texts/dispatcher_script/ko/",

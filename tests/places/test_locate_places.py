@@ -13,6 +13,7 @@ from vecinos.places.geo import (
     CELL_RESOLUTION,
     Placement,
     PlaceNotFound,
+    cell_centre,
     cell_for_point,
     find_zone,
     locate,
@@ -230,3 +231,12 @@ def test_neighbors_are_the_same_cell_or_one_step_away() -> None:
     assert not neighbors_or_same(cell, cell_for_point(*WEST))
     with pytest.raises(ValueError):
         neighbors_or_same(cell, "nonsense")
+
+
+def test_a_cells_centre_is_inside_it_and_only_cells_have_one() -> None:
+    cell = cell_for_point(*CENTRE)
+    lat, lng = cell_centre(cell)
+    assert cell_for_point(lat, lng) == cell
+    for bad in ("nonsense", h3.cell_to_parent(cell, CELL_RESOLUTION - 1)):
+        with pytest.raises(ValueError):
+            cell_centre(bad)

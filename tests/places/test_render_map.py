@@ -11,7 +11,7 @@ import pytest
 
 from tests.places.conftest import WEST, MakeZone
 from vecinos.places.geo import cell_for_point, rings
-from vecinos.places.maps import HexLink, Marker, TileSource, render_map_svg
+from vecinos.places.maps import CellCount, HexLink, Marker, TileSource, render_map_svg
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -104,3 +104,30 @@ def test_a_large_area_still_draws_with_few_tiles() -> None:
     cells = [cell_for_point(34.0, -118.0), cell_for_point(37.7, -122.4)]
     root = parse(render_map_svg(cells=cells, tiles=TileSource("https://t.example/{z}/{x}/{y}.png")))
     assert 1 <= len(root.findall(f".//{SVG}image")) <= 48
+
+
+def test_counts_shade_their_hexes_and_the_labels_keep_clear_of_a_marker(
+    make_zone: MakeZone,
+) -> None:
+    centro = make_zone("El Centro")
+    lat, lng = h3.cell_to_latlng(centro.centre_cell)
+    ring = rings(centro.centre_cell, 1)[1]
+    svg = render_map_svg(
+        zones=[centro],
+        counts={
+            centro.centre_cell: CellCount(3, "3 <b>available</b>"),
+            ring[0]: CellCount(1, "1 available"),
+            ring[1]: CellCount(0, "nobody"),
+        },
+        markers=[Marker(lat, lng, "Incident #4")],
+    )
+    root = parse(svg)
+    counts = root.findall(f".//{SVG}g[@class='map-count']")
+    assert sorted(g.find(f"{SVG}text").text for g in counts) == ["1", "3"]  # type: ignore[union-attr,type-var]
+    assert "3 <b>available</b>" in [g.find(f"{SVG}title").text for g in counts]  # type: ignore[union-attr]
+    assert "<b>" not in svg and "nobody" not in svg
+    marker = root.find(f".//{SVG}g[@class='map-marker map-marker-incident']/{SVG}circle")
+    label = root.find(f".//{SVG}text[@class='map-label']")
+    assert marker is not None and label is not None
+    # The zone's name is written above the incident's marker, not over it.
+    assert float(label.get("y", 0)) < float(marker.get("cy", 0)) - float(marker.get("r", 0))

@@ -137,7 +137,7 @@ def test_a_drill_says_so_and_offers_no_broad_alert(
     assert "Drill: every message says so" in page
     assert "This is a drill: it never reaches the alert list." in page
     assert "Send the broad alert" not in page
-    assert "First on scene after" in page and "min" in page
+    assert "Drill times" in page and "First responder on scene" in page and "min" in page
 
 
 def test_the_console_can_include_the_panel_with_only_the_incident(

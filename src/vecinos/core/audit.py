@@ -45,6 +45,7 @@ REPORT_CALLER_VIEWED = "hotline.report.caller_viewed"
 REPORT_GROUPED = "hotline.report.grouped"
 INCIDENT_OPENED = "hotline.incident.opened"
 INCIDENT_MOVED = "hotline.incident.moved"
+DRILL_STARTED = "hotline.drill.started"
 NUMBER_BLOCKED = "hotline.number.blocked"
 CONTENT_SAVED = "hotline.content.saved"
 RESPONDER_CREATED = "responders.responder.created"
@@ -109,6 +110,7 @@ LABELS = {
     REPORT_GROUPED: _("Grouped a report into an incident"),
     INCIDENT_OPENED: _("Opened an incident"),
     INCIDENT_MOVED: _("Moved an incident to a new step"),
+    DRILL_STARTED: _("Started a drill"),
     NUMBER_BLOCKED: _("Blocked a number from the hotline"),
     CONTENT_SAVED: _("Saved a new version of a hotline text"),
     RESPONDER_CREATED: _("Made a person a responder"),

@@ -1,11 +1,12 @@
 """The console's actions as JSON (mounted under `/api/v1/` by :mod:`vecinos.api.urls`).
 
-Endpoints parse, check the same capability as the console page, and call the same service.
+Endpoints parse, check the same capability as the console page, and call the same service. An
+incident's read also gives its times, which the responders app keeps (its answers and alerts).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,7 @@ from vecinos.core.permissions import Capability, check
 from vecinos.hotline import queries, services
 from vecinos.hotline.choices import Agency, IncidentStatus, ReportStatus, Warrant
 from vecinos.hotline.models import Incident, IncidentStep, Report
+from vecinos.responders.queries import incident_times
 
 router = Router(tags=["hotline"])
 
@@ -89,6 +91,35 @@ class IncidentOut(Schema):
     @staticmethod
     def resolve_steps(incident: Incident) -> list[IncidentStep]:
         return list(incident.steps.all())
+
+
+class TimesOut(Schema):
+    """Seconds from the incident's opening to each first; null: it has not happened (yet)."""
+
+    responders_alerted: int | None
+    first_responder_yes: int | None
+    first_responder_on_scene: int | None
+    confirmed: int | None
+
+
+class IncidentDetailOut(IncidentOut):
+    """One incident, with the times that matter (above all for drills)."""
+
+    times: TimesOut
+
+    @staticmethod
+    def resolve_times(incident: Incident) -> dict[str, int | None]:
+        times = incident_times(incident)
+        return {
+            "responders_alerted": _seconds(times.alerted),
+            "first_responder_yes": _seconds(times.first_going),
+            "first_responder_on_scene": _seconds(times.first_on_scene),
+            "confirmed": _seconds(times.confirmed),
+        }
+
+
+def _seconds(value: timedelta | None) -> int | None:
+    return None if value is None else round(value.total_seconds())
 
 
 class Claimed(Schema):
@@ -235,7 +266,7 @@ def list_incidents(request: HttpRequest, open: bool = True) -> list[Incident]:
     return list(incidents[:200])
 
 
-@router.get("/incidents/{incident_id}", response=IncidentOut, summary="Read an incident")
+@router.get("/incidents/{incident_id}", response=IncidentDetailOut, summary="Read an incident")
 def read_incident(request: HttpRequest, incident_id: int) -> Incident:
     _user(request)
     return get_object_or_404(
@@ -245,7 +276,7 @@ def read_incident(request: HttpRequest, incident_id: int) -> Incident:
 
 @router.post(
     "/incidents/{incident_id}/steps",
-    response={200: IncidentOut, 409: Problem},
+    response={200: IncidentDetailOut, 409: Problem},
     summary="Move an incident to its next step (confirmed, unfounded, resolved…)",
 )
 def move_incident(request: HttpRequest, incident_id: int, data: StepIn) -> Status[object]:

@@ -96,6 +96,43 @@ class FileReportForm(PlaceForm):
         )
 
 
+class DrillForm(PlaceForm):
+    """Start a drill: what the practice report says, where, and in which language."""
+
+    what_seen = forms.CharField(
+        label=_("What the practice report says"),
+        max_length=MAX_WHAT_SEEN,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the practice report says.")},
+        help_text=_("As a caller would say it, e.g. two vans and agents in vests at a corner."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the practice caller"),
+        choices=settings.LANGUAGES,
+        help_text=_("Responders who speak it are alerted first, as for a real report."),
+    )
+    field_order = ["what_seen", "place", "lat", "lng", "language"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.placement is not None and not self.placement.cell:
+            self.add_error(
+                "place",
+                _(
+                    "A drill needs a place on the map, to practise alerting the responders "
+                    "near it: give a neighborhood's name, a ZIP code or a map pin."
+                ),
+            )
+        return cleaned
+
+    def details(self) -> ReportDetails:
+        """Call after ``is_valid()``."""
+        placement = self.placement or Placement(label="", cell="")
+        return ReportDetails(
+            what_seen=self.cleaned_data["what_seen"], place=placement.label, cell=placement.cell
+        )
+
+
 class ReportDetailsForm(PlaceForm):
     """The intake script's answers, filled in as the caller talks."""
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from vecinos.core import audit
@@ -17,8 +18,10 @@ from vecinos.core.permissions import Capability, check
 from vecinos.hotline import content
 from vecinos.hotline.choices import ContentKind, IncidentStatus, ReportStatus
 from vecinos.hotline.models import ContentVersion, Incident, IncidentStep, Report
+from vecinos.hotline.panels import INCIDENT_MAP_LAYERS, MapLayer
 from vecinos.hotline.services import NEXT_STEPS
-from vecinos.places import geo
+from vecinos.places import geo, maps
+from vecinos.places.queries import zones_among
 
 if TYPE_CHECKING:
     from vecinos.core.models import User
@@ -216,6 +219,90 @@ def locate(text: str = "", lat: float | None = None, lng: float | None = None) -
             raise PlaceNotFoundError(str(exc)) from exc
         return Placement(label=text, cell="")
     return Placement(label=text or placed.label, cell=placed.cell)
+
+
+# --- The incident's map --------------------------------------------------------------------
+
+# Rings of cells around an incident that its map shows at least (about 0.9 km each).
+MAP_RINGS = 2
+
+
+@dataclass(frozen=True)
+class RingCount:
+    """One ring of cells around the incident (0 is its own cell), in words under the map."""
+
+    ring: int
+    count: int
+    label: str  # what the count means, e.g. "2 available responders"
+    reached: bool
+
+
+@dataclass(frozen=True)
+class IncidentMap:
+    """The map on an incident's page. ``svg`` is None when the incident is not on the map."""
+
+    svg: SafeString | None
+    tiles: maps.TileSource | None = None
+    reached_ring: int | None = None
+    rings: tuple[RingCount, ...] = ()
+    counted: bool = False
+
+
+def incident_map(user: User, incident: Incident) -> IncidentMap:
+    """The incident's cell, the zones around it, and what other apps add
+    (:data:`~vecinos.hotline.panels.INCIDENT_MAP_LAYERS`): how far the alert reached, and counts
+    per cell (how many responders could go from there), never names or points.
+
+    Raises:
+        PermissionDenied: the user may not use the console.
+    """
+    check(user, Capability.USE_CONSOLE)
+    try:
+        geo.check_cell(incident.cell)
+    except ValueError:
+        return IncidentMap(svg=None)
+    found = (source(user, incident) for source in INCIDENT_MAP_LAYERS)
+    layers = [layer for layer in found if layer is not None]
+    radius = max([MAP_RINGS, *(layer.rings for layer in layers)])
+    by_ring = geo.rings(incident.cell, radius)
+    disk = [cell for ring in by_ring for cell in ring]
+    reached = max(
+        (min(layer.reached_ring, radius) for layer in layers if layer.reached_ring is not None),
+        default=None,
+    )
+    counting = next((layer for layer in layers if layer.counts is not None), MapLayer())
+    in_disk = set(disk)
+    counts = {cell: n for cell, n in (counting.counts or {}).items() if cell in in_disk and n > 0}
+    highlight = [incident.cell] if reached is None else disk[: _cells_within(by_ring, reached)]
+    lat, lng = geo.cell_centre(incident.cell)
+    tiles = maps.tile_source()
+    svg = maps.render_map_svg(
+        zones=zones_among(in_disk),
+        cells=disk,
+        highlight_cells=highlight,
+        markers=[maps.Marker(lat, lng, _("Incident #%(number)s") % {"number": incident.id})],
+        counts={cell: maps.CellCount(n, counting.describe(n)) for cell, n in counts.items()},
+        tiles=tiles,
+        title=_("Map of incident #%(number)s and the zones around it") % {"number": incident.id},
+        map_id="incident-map",
+    )
+    rings = []
+    for k, cells in enumerate(by_ring):
+        count = sum(counts.get(cell, 0) for cell in cells)
+        reached_k = reached is not None and k <= reached
+        rings.append(RingCount(k, count, counting.describe(count), reached_k))
+    return IncidentMap(
+        svg=svg,
+        tiles=tiles,
+        reached_ring=reached,
+        rings=tuple(rings),
+        counted=counting.counts is not None,
+    )
+
+
+def _cells_within(by_ring: list[list[str]], ring: int) -> int:
+    """How many cells rings 0 to ``ring`` hold."""
+    return sum(len(cells) for cells in by_ring[: ring + 1])
 
 
 # --- Hotline texts -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from vecinos.core import audit
 from vecinos.core.crypto import keyed_hash, keyed_hashes
 from vecinos.core.fields import hash_input
 from vecinos.core.models import User
+from vecinos.core.permissions import Capability, check
 from vecinos.hotline import content, events
 from vecinos.hotline.choices import (
     Agency,
@@ -291,8 +292,9 @@ def propose_incident(report: Report) -> Incident | None:
     return proposal
 
 
-def do_open_incident(user: User, report: Report) -> Incident:
+def do_open_incident(user: User, report: Report, *, now: datetime | None = None) -> Incident:
     """Make ``report`` the first of a new incident (also: split it from a proposed one)."""
+    now = now or timezone.now()
     with transaction.atomic():
         report = Report.objects.select_for_update().get(id=report.id)
         if report.incident is not None:
@@ -303,7 +305,7 @@ def do_open_incident(user: User, report: Report) -> Incident:
             summary=report.what_seen.strip().split("\n")[0][:300],
             language=report.language,
             is_drill=report.is_drill,
-            opened_at=timezone.now(),
+            opened_at=now,
             last_report_at=report.received_at,
             opened_by=user,
         )
@@ -316,6 +318,33 @@ def do_open_incident(user: User, report: Report) -> Incident:
         audit.record(user, audit.INCIDENT_OPENED, incident, report_id=report.id)
         events.publish(events.REPORT_CHANGED, report_id=report.id)
         events.publish(events.INCIDENT_CHANGED, incident_id=incident.id)
+    return incident
+
+
+class DrillNotOnMapError(ValueError):
+    """A drill needs a cell: it exists to practise alerting the responders near a place."""
+
+
+def do_start_drill(
+    user: User, details: ReportDetails, *, language: str, now: datetime | None = None
+) -> Incident:
+    """A dispatcher starts a practice run: a drill report, as if someone had told the hotline,
+    and its incident, opened at once. Nothing is sent here, and no one is replied to: a drill has
+    no caller. Every text it causes later says DRILL in its reader's language
+    (``responders.texts``), and the broad list refuses it (``responders.broad.refusal``).
+
+    Raises:
+        PermissionDenied: the user may not use the console.
+        DrillNotOnMapError: ``details.cell`` is empty.
+    """
+    check(user, Capability.USE_CONSOLE)
+    if not details.cell:
+        raise DrillNotOnMapError("a drill needs a place on the map")
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = do_file_report(user, details, language=language, is_drill=True)
+        incident = do_open_incident(user, report, now=now)
+        audit.record(user, audit.DRILL_STARTED, incident, report_id=report.id)
     return incident
 
 

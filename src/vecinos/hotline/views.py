@@ -25,12 +25,14 @@ from vecinos.hotline.choices import ContentKind, ReportStatus
 from vecinos.hotline.forms import (
     BlockNumberForm,
     ContentForm,
+    DrillForm,
     FileReportForm,
     JoinIncidentForm,
     MoveIncidentForm,
     ReportDetailsForm,
 )
 from vecinos.hotline.panels import INCIDENT_PANELS
+from vecinos.places import maps
 
 
 @requires(Capability.USE_CONSOLE)
@@ -141,7 +143,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @requires(Capability.USE_CONSOLE)
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """The incident's reports and timeline, its next steps, and other apps' panels."""
+    """The incident's map, reports and timeline, its next steps, and other apps' panels."""
     user: User = request.user  # type: ignore[assignment]
     incident = queries.access_incident(user, incident_id)
     steps = queries.next_steps(incident)
@@ -171,7 +173,31 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     }
     if htmx_partial(request):
         return render(request, "hotline/partials/incident_live.html", context)
-    return render(request, "hotline/incident_detail.html", context)
+    incident_map = queries.incident_map(user, incident)
+    response = render(request, "hotline/incident_detail.html", {**context, "map": incident_map})
+    return maps.allow_tiles(response, incident_map.tiles)
+
+
+@requires(Capability.USE_CONSOLE)
+def drill_create(request: HttpRequest) -> HttpResponse:
+    """Start a drill: a practice report and its incident, then the incident's page, where the
+    dispatcher alerts responders as for a real one."""
+    user: User = request.user  # type: ignore[assignment]
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    form = DrillForm(request.POST or None, initial={"language": language})
+    if request.method == "POST" and form.is_valid():
+        incident = services.do_start_drill(
+            user, form.details(), language=form.cleaned_data["language"]
+        )
+        messages.success(
+            request,
+            _(
+                "Drill started. Every message it causes says DRILL, and it never reaches the "
+                "alert list."
+            ),
+        )
+        return redirect("hotline:incident_detail", incident_id=incident.id)
+    return render(request, "hotline/drill_form.html", {"form": form})
 
 
 @requires(Capability.FILE_REPORTS)

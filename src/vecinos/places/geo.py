@@ -92,6 +92,16 @@ def cell_for_point(lat: float, lng: float) -> str:
     return str(h3.latlng_to_cell(lat, lng, CELL_RESOLUTION))
 
 
+def cell_centre(cell: str) -> tuple[float, float]:
+    """The (latitude, longitude) of a cell's centre, e.g. to mark an incident on a map: the
+    cell is all that is known of where it is.
+
+    Raises:
+        ValueError: not a cell at :data:`CELL_RESOLUTION`."""
+    lat, lng = h3.cell_to_latlng(check_cell(cell))
+    return float(lat), float(lng)
+
+
 def zone_for_cell(cell: str) -> Zone | None:
     """The zone a cell belongs to, or None. A finer cell is looked up by its parent.
 

@@ -50,6 +50,15 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class CellCount:
+    """A number written on a shaded hex, e.g. how many responders could go from there: a count,
+    never who or where exactly. ``label`` says what it counts (hover text, screen readers)."""
+
+    count: int
+    label: str
+
+
+@dataclass(frozen=True)
 class HexLink:
     """Makes a hex a link: ``href`` for a plain click (no JavaScript), and with ``post`` htmx
     POSTs those values to the same address instead (the map's container sets hx-target)."""
@@ -180,6 +189,7 @@ def render_map_svg(
     cells: Iterable[str] = (),
     highlight_cells: Iterable[str] = (),
     markers: Iterable[Marker] = (),
+    counts: Mapping[str, CellCount] | None = None,
     links: Mapping[str, HexLink] | Callable[[str], HexLink | None] | None = None,
     tiles: TileSource | None = None,
     title: str = "",
@@ -189,7 +199,8 @@ def render_map_svg(
 
     Draws, bottom to top: a plain background (or ``tiles``), ``cells`` as empty hexes (e.g. the
     area around the network where zones can be drawn), each of ``zones`` as filled hexes with
-    its outline, ``highlight_cells`` with a thick border, ``markers``, and zone labels. ``links``
+    its outline, ``counts`` as shaded hexes with their number, ``highlight_cells`` with a thick
+    border, ``markers``, and zone labels. ``links``
     (a mapping or a function of the cell) turns hexes into links. Reads the zones' cells in one
     query. ``map_id`` keeps element ids unique when a page has several maps.
     """
@@ -204,10 +215,13 @@ def render_map_svg(
         owner[cell] = drawings[zone_id]
     plain = sorted(set(cells) - set(owner))
     highlights = sorted(set(highlight_cells))
+    counted = {cell: value for cell, value in (counts or {}).items() if value.count > 0}
     markers = list(markers)
     link_for = links.get if isinstance(links, Mapping) else links
 
-    boundaries = {cell: h3.cell_to_boundary(cell) for cell in [*owner, *plain, *highlights]}
+    boundaries = {
+        cell: h3.cell_to_boundary(cell) for cell in [*owner, *plain, *highlights, *counted]
+    }
     extent = [point for boundary in boundaries.values() for point in boundary]
     extent += [(m.lat, m.lng) for m in markers]
     for drawing in drawings.values():
@@ -292,6 +306,35 @@ def render_map_svg(
                     drawing.colour,
                 )
             )
+    marked = [view.xy(m.lat, m.lng) for m in markers]
+
+    def near_marker(x: float, y: float, distance: float) -> bool:
+        return any(abs(mx - x) < distance and abs(my - y) < distance for mx, my in marked)
+
+    for cell in sorted(counted):
+        x, y = view.xy(*h3.cell_to_latlng(cell))
+        corners = [view.xy(lat, lng) for lat, lng in boundaries[cell]]
+        # The number is sized to its hex, so it stays readable on a map of any extent.
+        size = (max(cy for _cx, cy in corners) - min(cy for _cx, cy in corners)) * 0.4
+        if near_marker(x, y, size):
+            y += size * 0.75  # below the marker, which sits in the middle of its hex
+        parts.append(
+            format_html(
+                '<g class="map-count"><title>{}</title>'
+                '<polygon class="map-count-hex" points="{}" fill="#0b5394" fill-opacity="0.35" '
+                'stroke="#0b5394" stroke-width="2" vector-effect="non-scaling-stroke"/>'
+                '<text class="map-count-number" x="{}" y="{}" font-size="{}" '
+                'text-anchor="middle" dominant-baseline="middle" fill="#0b2a4a" '
+                'stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text></g>',
+                counted[cell].label,
+                view.points(boundaries[cell]),
+                _n(x),
+                _n(y),
+                _n(size),
+                _n(size / 6),
+                counted[cell].count,
+            )
+        )
     parts += [
         format_html(
             '<polygon class="map-highlight" points="{}" fill="none" stroke="#a50e0e" '
@@ -316,6 +359,8 @@ def render_map_svg(
         )
     for drawing in drawings.values():
         spot = _label_spot(view, drawing)
+        if spot is not None and near_marker(*spot, font):
+            spot = (spot[0], spot[1] - font * 1.2)  # above the marker, not over it
         if spot is not None:
             parts.append(
                 format_html(

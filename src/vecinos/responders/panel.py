@@ -8,19 +8,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from vecinos.core.models import User
 from vecinos.core.permissions import Capability, can, check
-from vecinos.hotline.choices import IncidentStatus
 from vecinos.hotline.models import Incident
+from vecinos.hotline.panels import MapLayer
 from vecinos.messaging.choices import MessageStatus
 from vecinos.messaging.models import OutboundMessage
-from vecinos.responders import broad
+from vecinos.responders import broad, geo
 from vecinos.responders.choices import Answer, BroadKind, CorrectionAudience
 from vecinos.responders.models import Alert, Verification
-from vecinos.responders.queries import AlertedRow, Timings, alerted_rows, handles, timings
+from vecinos.responders.queries import (
+    AlertedRow,
+    IncidentTimes,
+    alerted_rows,
+    available_by_cell,
+    handles,
+    incident_times,
+)
 from vecinos.responders.services import UNDECIDED
 
 PENDING = (MessageStatus.QUEUED, MessageStatus.SENDING)
@@ -50,7 +59,7 @@ class Panel:
     alert: Alert | None
     verification: Verification | None
     rows: list[AlertedRow]
-    timings: Timings | None
+    times: IncidentTimes
     names_shown: bool
     can_alert: bool
     can_approve: bool
@@ -122,22 +131,20 @@ def incident_panel(user: User, incident: Incident, now: datetime | None = None) 
         .first()
     )
     rows = alerted_rows(user, incident) if alert is not None else []
-    confirmed_step = incident.steps.filter(status=IncidentStatus.CONFIRMED).first()
     may_approve = can(user, Capability.APPROVE_BROAD_ALERT)
+    confirmed = broad.confirmations(incident)
     panel = Panel(
         incident=incident,
         alert=alert,
         verification=verification,
         rows=rows,
-        timings=timings(alert, rows, confirmed_step.at if confirmed_step else None)
-        if alert is not None
-        else None,
+        times=incident_times(incident),
         names_shown=handles(user, incident),
         can_alert=alert is None and incident.is_open,
         can_approve=may_approve,
-        confirmations=broad.confirmations(incident),
+        confirmations=confirmed,
         confirmations_needed=verification.confirmations_needed if verification else 0,
-        approve_refusal=_approve_refusal(user, incident, verification),
+        approve_refusal=_approve_refusal(user, incident, verification, confirmed),
         broad_alert=None,
         broad_refusal=broad.refusal(incident, BroadKind.ALERT),
         all_clear=None,
@@ -159,10 +166,11 @@ def incident_panel(user: User, incident: Incident, now: datetime | None = None) 
 
 
 def _approve_refusal(
-    user: User, incident: Incident, verification: Verification | None
+    user: User, incident: Incident, verification: Verification | None, confirmations: int
 ) -> broad.BroadAlertError | None:
-    """Why ``user`` cannot approve now, or None when they can."""
-    if verification is None or broad.confirmations(incident) < verification.confirmations_needed:
+    """Why ``user`` cannot approve now, or None when they can (``confirmations``: how many
+    responders confirmed it)."""
+    if verification is None or confirmations < verification.confirmations_needed:
         return broad.NotEnoughConfirmationsError()
     if not incident.is_open or incident.status not in broad.APPROVABLE:
         return broad.NotApprovableError()
@@ -195,3 +203,32 @@ def _progress(verification: Verification) -> list[Progress]:
         )
         for kind, by_status in sorted(counts.items())
     ]
+
+
+# --- The console's incident map --------------------------------------------------------------
+
+
+def incident_map_layer(
+    user: User, incident: Incident, now: datetime | None = None
+) -> MapLayer | None:
+    """The responders' layer of the console's incident map (see hotline.panels): the rings the
+    alert reached, and how many responders an alert could reach from each cell out to the widest
+    ring. Counts only: the map is no way round "only coordinators list responders". None for
+    someone who may not alert responders, or an incident not on the map."""
+    if not can(user, Capability.ALERT_RESPONDERS) or not geo.is_cell(incident.cell):
+        return None
+    now = now or timezone.now()
+    alert = Alert.objects.filter(incident=incident).only("id", "ring", "max_rings").first()
+    rings = alert.max_rings if alert is not None else settings.VECINOS_ALERT_MAX_RINGS
+    return MapLayer(
+        rings=rings,
+        reached_ring=alert.ring if alert is not None else None,
+        counts=available_by_cell(geo.disk(incident.cell, rings), now),
+        describe=describe_available,
+    )
+
+
+def describe_available(count: int) -> str:
+    return ngettext("%(count)s available responder", "%(count)s available responders", count) % {
+        "count": count
+    }

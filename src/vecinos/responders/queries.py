@@ -7,17 +7,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from vecinos.core import audit
 from vecinos.core.permissions import Capability, can, check
-from vecinos.hotline.models import Incident, Report
+from vecinos.hotline.choices import IncidentStatus
+from vecinos.hotline.models import Incident, IncidentStep, Report
 from vecinos.messaging.models import OptOut
 from vecinos.organizing.models import Person
 from vecinos.responders import geo
-from vecinos.responders.models import Alert, Alerted, Responder, Verification
+from vecinos.responders.choices import GOING
+from vecinos.responders.models import (
+    Alert,
+    Alerted,
+    Responder,
+    ResponderQuerySet,
+    Verification,
+)
 
 if TYPE_CHECKING:
     from vecinos.core.models import User
@@ -56,15 +65,7 @@ def match_responders(
         ValueError: ``incident_cell`` is not a cell at the network's resolution.
     """
     at = at or timezone.now()
-    stopped = OptOut.objects.filter(address_hash=OuterRef("person__phone_hash"))
-    found = (
-        Responder.objects.eligible()
-        .available(at)
-        .filter(cell__in=geo.ring(incident_cell, ring))
-        .exclude(person__phone_hash="")
-        # A responder who texted STOP gets nothing; alerting them would only count them in.
-        .filter(~Exists(stopped))
-    )
+    found = dispatchable(at).filter(cell__in=geo.ring(incident_cell, ring))
     if exclude_incident_id is not None:
         found = found.exclude(alerts__incident_id=exclude_incident_id)
     chosen = [
@@ -75,6 +76,34 @@ def match_responders(
     ]
     chosen.sort(key=lambda c: (language not in c.languages, c.responder_id))
     return chosen
+
+
+def dispatchable(at: datetime) -> ResponderQuerySet:
+    """Responders an alert could reach at ``at``: eligible, available, with a phone that did not
+    text STOP. The one definition matching and the incident map's counts share."""
+    stopped = OptOut.objects.filter(address_hash=OuterRef("person__phone_hash"))
+    return (
+        Responder.objects.eligible()
+        .available(at)
+        .exclude(person__phone_hash="")
+        # A responder who texted STOP gets nothing; alerting them would only count them in.
+        .filter(~Exists(stopped))
+    )
+
+
+def available_by_cell(cells: list[str], at: datetime) -> dict[str, int]:
+    """How many responders an alert could reach in each of ``cells`` at ``at`` (cells with none
+    are left out). Counts only: no one's name or exact place. Not a page: no permission, no audit.
+    """
+    rows = (
+        dispatchable(at)
+        .filter(cell__in=cells)
+        .order_by()
+        .values("cell")
+        .annotate(count=Count("id"))
+        .values_list("cell", "count")
+    )
+    return dict(rows)
 
 
 # --- The roster (coordinators) -----------------------------------------------------------------
@@ -176,16 +205,6 @@ class AlertedRow:
     alerted: Alerted
 
 
-@dataclass(frozen=True)
-class Timings:
-    """What matters afterwards, above all for drills: how long each first took."""
-
-    first_answer: timedelta | None
-    first_on_scene: timedelta | None
-    first_confirmation: timedelta | None
-    confirmed: timedelta | None
-
-
 def alerted_rows(user: User, incident: Incident) -> list[AlertedRow]:
     """The responders alerted for ``incident`` and their answers, nearest ring first.
 
@@ -224,16 +243,70 @@ def alerted_rows(user: User, incident: Incident) -> list[AlertedRow]:
     ]
 
 
-def timings(alert: Alert, rows: list[AlertedRow], confirmed_at: datetime | None) -> Timings:
-    def first(values: list[datetime | None]) -> timedelta | None:
-        present = [value for value in values if value is not None]
-        return min(present) - alert.started_at if present else None
+# --- Times (drills, and afterwards) -----------------------------------------------------------
 
-    return Timings(
-        first_answer=first([row.alerted.answered_at for row in rows]),
-        first_on_scene=first([row.alerted.arrived_at for row in rows]),
-        first_confirmation=first([row.alerted.confirmed_at for row in rows]),
-        confirmed=confirmed_at - alert.started_at if confirmed_at else None,
+
+@dataclass(frozen=True)
+class IncidentTimes:
+    """How long each first took, counted from the incident's opening: what a drill is run to
+    measure, and worth knowing after a real raid. None: it has not happened (yet)."""
+
+    opened_at: datetime
+    # The dispatcher alerted responders.
+    alerted: timedelta | None
+    # The first responder answered that they are going (YES, or went straight there).
+    first_going: timedelta | None
+    # The first responder on the scene (ARRIVED or a confirmation), or the "on scene" step.
+    first_on_scene: timedelta | None
+    # The K-th responder confirmation, or the "confirmed" step if that came first.
+    confirmed: timedelta | None
+
+
+def incident_times(incident: Incident) -> IncidentTimes:
+    """The times that matter for ``incident``, from what is stored only (the alert, each
+    responder's answers, the timeline), never the clock: asked again later, the answer is the
+    same. A YES later taken back by a NO still counts as the first answer. Counts no one and
+    names no one: no permission, no audit (pages and the API check theirs)."""
+    alert_started, needed = (
+        Incident.objects.filter(id=incident.id)
+        .values_list("responder_alert__started_at", "verification__confirmations_needed")
+        .get()
+    )
+    needed = needed or settings.VECINOS_CONFIRMATIONS_NEEDED
+    firsts = Alerted.objects.filter(incident=incident).aggregate(
+        yes=Min("yes_at"),
+        texted_going=Min("answers__at", filter=Q(answers__answer__in=GOING)),
+        arrived=Min("arrived_at"),
+    )
+    confirmations = list(
+        Alerted.objects.filter(incident=incident, confirmed_at__isnull=False)
+        .order_by("confirmed_at", "id")
+        .values_list("confirmed_at", flat=True)
+    )
+    steps = dict(
+        IncidentStep.objects.filter(
+            incident=incident, status__in=[IncidentStatus.ON_SCENE, IncidentStatus.CONFIRMED]
+        )
+        .order_by()
+        .values("status")
+        .annotate(first=Min("at"))
+        .values_list("status", "first")
+    )
+    first_confirmation = confirmations[0] if confirmations else None
+    kth_confirmation = confirmations[needed - 1] if len(confirmations) >= needed else None
+
+    def since_opening(*moments: datetime | None) -> timedelta | None:
+        present = [moment for moment in moments if moment is not None]
+        return min(present) - incident.opened_at if present else None
+
+    return IncidentTimes(
+        opened_at=incident.opened_at,
+        alerted=since_opening(alert_started),
+        first_going=since_opening(firsts["yes"], firsts["texted_going"]),
+        first_on_scene=since_opening(
+            steps.get(IncidentStatus.ON_SCENE), firsts["arrived"], first_confirmation
+        ),
+        confirmed=since_opening(kth_confirmation, steps.get(IncidentStatus.CONFIRMED)),
     )
 
 

@@ -32,10 +32,11 @@ def responders_panel(context: template.Context, incident: Incident) -> dict[str,
 
 
 @register.filter
-def elapsed(value: timedelta | None) -> str:
-    """A duration as minutes and seconds ("4 min 05 s"); a dash for none."""
+def elapsed(value: timedelta | None, still_open: bool = True) -> str:
+    """A duration as minutes and seconds ("4 min 05 s"). None: "Not yet" while the incident is
+    open (``{{ t|elapsed:incident.is_open }}``), "Never" once it is closed."""
     if value is None:
-        return "-"
+        return _("Not yet") if still_open else _("Never")
     seconds = max(0, round(value.total_seconds()))
     return _("%(minutes)d min %(seconds)02d s") % {
         "minutes": seconds // 60,
