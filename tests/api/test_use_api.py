@@ -227,3 +227,17 @@ def test_every_operation_refuses_an_account_without_the_capability(
             tried += 1
     assert tried >= 10
     assert not Report.objects.exists() and not Incident.objects.exists()
+
+
+def test_a_partners_tool_files_reports_but_reads_nothing_back(
+    partner: User, coordinator: User
+) -> None:
+    api = api_as(partner, coordinator)
+    filed = api.post("/reports", REPORT)
+    assert filed.status_code == 202 and set(filed.json()) == {"id"}
+    report = Report.objects.get(id=filed.json()["id"])
+    assert report.filed_by == partner and report.cell
+    assert api.get(f"/reports/{report.id}").status_code == 403
+    assert api.get("/reports").status_code == 403
+    assert api.post("/reports", {**REPORT, "is_drill": True}).status_code == 403
+    assert Report.objects.count() == 1

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from vecinos.core.models import User
-from vecinos.core.permissions import Capability, check
+from vecinos.core.permissions import Capability, can, check
 from vecinos.hotline import queries, services
 from vecinos.hotline.choices import Agency, IncidentStatus, ReportStatus, Warrant
 from vecinos.hotline.models import Incident, IncidentStep, Report
@@ -168,9 +168,21 @@ def list_reports(
     return list(reports[:500])
 
 
-@router.post("/reports", response={201: ReportOut, 422: Problem}, summary="File a report")
+class Filed(Schema):
+    id: int
+
+
+@router.post(
+    "/reports",
+    response={201: ReportOut, 202: Filed, 422: Problem},
+    summary="File a report (201 with the report for dispatchers; 202 with its id for partners, "
+    "who cannot read reports back)",
+)
 def file_report(request: HttpRequest, data: ReportIn) -> Status[object]:
-    user = _user(request)
+    check(request.user, Capability.FILE_REPORTS)
+    user: User = request.user  # type: ignore[assignment]
+    if data.is_drill:
+        check(user, Capability.USE_CONSOLE)  # drills are started by dispatchers
     try:
         placement = queries.locate(data.place, data.lat, data.lng)
     except queries.PlaceNotFoundError as exc:
@@ -189,6 +201,8 @@ def file_report(request: HttpRequest, data: ReportIn) -> Status[object]:
         language=data.language,
         is_drill=data.is_drill,
     )
+    if not can(user, Capability.USE_CONSOLE):
+        return Status(202, {"id": report.id})
     return Status(201, report)
 
 
