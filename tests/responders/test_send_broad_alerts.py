@@ -335,3 +335,15 @@ def test_areas_of_zones_within_the_rings_are_in_range(
         assert broad.areas_in_range(incident) == ["90005", "KOREATOWN"]
     with override_settings(VECINOS_BROAD_ALERT_RINGS=1):
         assert broad.areas_in_range(incident) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "judge of a court"), ("es", "juez de un tribunal"), ("ko", "법원 판사")],
+)
+def test_the_community_alert_names_a_judge_of_a_court(
+    language: str, words: str, make_incident: MakeIncident
+) -> None:
+    """An ICE form is signed by an officer, and an immigration judge is not a court: the alert
+    must not let either pass for the warrant that opens a door."""
+    assert words in broad.bodies(make_incident(), BroadKind.ALERT)[language]

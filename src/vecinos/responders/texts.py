@@ -217,8 +217,8 @@ def broad_alert(language: str, about: About) -> str:
     def build() -> str:
         return _(
             "%(network)s: immigration agents confirmed by our responders at %(place)s "
-            "(%(time)s). Do not open the door unless they show a warrant signed by a judge. You "
-            "have the right to remain silent. Text STOP to stop alerts."
+            "(%(time)s). Do not open the door unless they show a warrant signed by a judge of a "
+            "court. You have the right to remain silent. Text STOP to stop alerts."
         ) % {
             "network": settings.VECINOS_NETWORK_NAME,
             "place": about.place_words(),
