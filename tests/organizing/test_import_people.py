@@ -121,3 +121,65 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_blank_lines_and_a_spreadsheet_bom_are_fine(tmp_path: Path) -> None:
     import_file(tmp_path, "\ufeffname,phone\nAna,2135550101\n,\n\n")
     assert list(Person.objects.values_list("full_name", flat=True)) == ["Ana"]
+
+
+def test_stage_and_circles_columns_place_people_on_the_ladder_and_in_circles(
+    tmp_path: Path,
+) -> None:
+    from vecinos.organizing.models import Circle, StageStep
+
+    Circle.objects.create(name="Parroquia San Judas", kind="church")
+    summary = import_file(
+        tmp_path,
+        "name,phone,stage,circles\n"
+        "Ana Rendón,2135550111,volunteer,parroquia san judas; Club Tlaxiaco\n"
+        'Beto Lozano,2135550112,"Came to an assembly",Club Tlaxiaco\n'
+        "Cruz Nava,2135550113,,\n",
+    )
+    assert "1 new circles" in summary
+    ana = Person.objects.get(full_name="Ana Rendón")
+    assert ana.stage == "volunteer"
+    assert sorted(ana.circles.values_list("name", flat=True)) == [
+        "Club Tlaxiaco",
+        "Parroquia San Judas",
+    ]
+    assert Person.objects.get(full_name="Beto Lozano").stage == "assembly"
+    assert Person.objects.get(full_name="Cruz Nava").stage == "contact"
+    assert StageStep.objects.count() == 3
+    # A later file moves people up the ladder, never down.
+    import_file(
+        tmp_path, "name,phone,stage\nAna Rendón,2135550111,contact\nBeto,2135550112,leader\n"
+    )
+    assert Person.objects.get(phone_hash=ana.phone_hash).stage == "volunteer"
+    assert Person.objects.get(full_name="Beto").stage == "leader"
+    assert StageStep.objects.count() == 4
+
+
+def test_an_action_network_activist_export_is_read_as_it_comes(tmp_path: Path) -> None:
+    summary = import_file(
+        tmp_path,
+        "uuid,first_name,last_name,email,zip_code,can2_phone,can2_user_address,can2_user_city,"
+        "can2_state_abbreviated,can2_county,can2_user_tags,Favorite taco\n"
+        "a1,Minjun,Park,minjun@example.org,90010-1234,(323) 555-0177,12 Oak St,Los Angeles,CA,"
+        "Los Angeles,volunteer,al pastor\n"
+        "a2,Rosa,,rosa@example.org,,,,,,,,\n",
+    )
+    assert "2 people added" in summary
+    minjun = Person.objects.get(full_name="Minjun Park")
+    assert minjun.phone == "+13235550177" and minjun.email == "minjun@example.org"
+    assert minjun.zone is not None, "ZIP+4 is read by its first five digits"
+    assert Person.objects.filter(full_name="Rosa").exists()
+
+
+def test_bad_stage_circle_and_action_network_rows_are_named(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as refused:
+        import_file(tmp_path, 'name,stage,circles\nAna,boss,\nBea,,"' + "x" * 151 + '"\n')
+    message = str(refused.value)
+    assert "row 2, column stage: unknown stage: 'boss'" in message
+    assert "row 3, column circles" in message
+    with pytest.raises(CommandError) as refused:
+        import_file(tmp_path, "first_name,last_name,email,zip_code\n,,ana@example.org,99999\n")
+    message = str(refused.value)
+    assert "row 2, column first_name: empty" in message
+    assert "row 2, column zip: no zone has this name or ZIP" in message
+    assert not Person.objects.exists()

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 import h3
 import pytest
 
+from tests.responders.conftest import make_responder  # noqa: F401  # for the coverage tests
+from vecinos.places.choices import ZoneKind
 from vecinos.places.geo import CELL_RESOLUTION, name_key
 from vecinos.places.models import ZipCode, Zone, ZoneCell
 from vecinos.places.services import centre_cell, traced_outline
@@ -25,6 +27,7 @@ class MakeZone(Protocol):
         at: tuple[float, float] = CENTRE,
         rings: int = 1,
         zips: Sequence[str] = (),
+        kind: str = ZoneKind.NEIGHBORHOOD,
     ) -> Zone: ...
 
 
@@ -36,6 +39,7 @@ def make_zone(db: Any) -> MakeZone:
         at: tuple[float, float] = CENTRE,
         rings: int = 1,
         zips: Sequence[str] = (),
+        kind: str = ZoneKind.NEIGHBORHOOD,
     ) -> Zone:
         """A zone of the cells within ``rings`` of the point ``at`` (7 cells for one ring)."""
         cells = sorted(h3.grid_disk(h3.latlng_to_cell(*at, CELL_RESOLUTION), rings))
@@ -44,8 +48,9 @@ def make_zone(db: Any) -> MakeZone:
             name_key=name_key(name),
             outline=traced_outline(cells),
             centre_cell=centre_cell(cells),
+            kind=kind,
         )
-        ZoneCell.objects.bulk_create([ZoneCell(cell=cell, zone=zone) for cell in cells])
+        ZoneCell.objects.bulk_create([ZoneCell(cell=cell, zone=zone, kind=kind) for cell in cells])
         ZipCode.objects.bulk_create([ZipCode(code=code, zone=zone) for code in zips])
         return zone
 

@@ -63,10 +63,13 @@ def make_responder(db: Any) -> MakeResponder:
             preferred_language=language,
             languages=[language] if languages is None else languages,
         )
+        # Eligible: the facts trainings keep (a current training, two vouches) and the flag.
         return Responder.objects.create(
             person=person,
             cell=cell,
             eligible=eligible,
+            trained_until=timezone.now() + timedelta(days=300) if eligible else None,
+            vouches=2 if eligible else 0,
             available=available,
             available_until=available_until,
         )

@@ -1,5 +1,6 @@
-"""The coordinators' roster: list, make a person a responder, set their area, availability and
-eligibility. Nobody else can list responders."""
+"""The coordinators' roster: list, make a person a responder, set their area and availability,
+and see why someone is not eligible (eligibility follows trainings and vouches). Nobody else can
+list responders."""
 
 from __future__ import annotations
 
@@ -47,18 +48,18 @@ def test_nobody_but_a_coordinator_can_list_or_read_responders(
     client = logged_in(user)
     assert client.get("/responders/").status_code == 403
     assert client.get(f"/responders/{responder.id}/").status_code == 403
-    assert client.post(f"/responders/{responder.id}/", {"eligible": "on"}).status_code == 403
+    assert client.post(f"/responders/{responder.id}/", {"available": "on"}).status_code == 403
     with pytest.raises(PermissionDenied):
         queries.responders_for(user)
     with pytest.raises(PermissionDenied):
         queries.access_responder(user, responder.id)
     with pytest.raises(PermissionDenied):
         services.do_update_responder(
-            user, responder, cell="", available=True, available_until=None, eligible=True
+            user, responder, cell="", available=False, available_until=None
         )
     assert not AuditEvent.objects.filter(actor=user).exclude(action=audit.USER_LOGGED_IN).exists()
     responder.refresh_from_db()
-    assert responder.eligible
+    assert responder.eligible and responder.available and responder.cell == HOME
 
 
 def test_a_coordinator_makes_a_person_a_responder(
@@ -72,17 +73,18 @@ def test_a_coordinator_makes_a_person_a_responder(
     response = client.post("/responders/", {"person_id": person.id})
     responder = Responder.objects.get(person=person)
     assert response["Location"] == f"/responders/{responder.id}/"
-    assert not responder.eligible  # a coordinator marks that separately
+    assert not responder.eligible  # not before a training and vouches
     assert client.post("/responders/", {"person_id": "x"}).status_code == 400
     assert client.post("/responders/", {"person_id": "999999"}).status_code == 404
 
 
-def test_marking_eligible_records_who_and_when_and_a_point_becomes_a_cell(
+def test_a_point_becomes_a_cell_and_eligibility_cannot_be_set_by_hand(
     coordinator: User, logged_in: LoggedIn, make_responder: MakeResponder
 ) -> None:
     responder = make_responder(eligible=False, cell="")
     client = logged_in(coordinator)
-    assert client.get(f"/responders/{responder.id}/").status_code == 200
+    page = client.get(f"/responders/{responder.id}/").content.decode()
+    assert "No first-responder training" in page and "0 of 2 vouches" in page
     response = client.post(
         f"/responders/{responder.id}/",
         {"latitude": "34.0617", "longitude": "-118.3005", "available": "on", "eligible": "on",
@@ -90,12 +92,10 @@ def test_marking_eligible_records_who_and_when_and_a_point_becomes_a_cell(
     )  # fmt: skip
     assert response.status_code == 302
     responder.refresh_from_db()
-    assert responder.cell == HOME and responder.eligible and responder.available
-    assert responder.eligible_changed_by == coordinator
-    assert responder.eligible_changed_at is not None
+    assert responder.cell == HOME and responder.available and not responder.eligible
     assert responder.available_until is not None
     event = AuditEvent.objects.filter(action=audit.RESPONDER_CHANGED).get()
-    assert set(event.detail["fields"]) == {"cell", "available_until", "eligible"}
+    assert set(event.detail["fields"]) == {"cell", "available_until"}
 
 
 @pytest.mark.parametrize(
@@ -124,9 +124,8 @@ def test_the_service_refuses_a_bad_cell(coordinator: User, make_responder: MakeR
     responder = make_responder()
     with pytest.raises(ValueError, match="H3 cell"):
         services.do_update_responder(
-            coordinator, responder, cell="x" * 200, available=True, available_until=None,
-            eligible=True,
-        )  # fmt: skip
+            coordinator, responder, cell="x" * 200, available=True, available_until=None
+        )
 
 
 def test_making_someone_a_responder_twice_keeps_one_profile(

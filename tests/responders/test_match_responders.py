@@ -3,17 +3,19 @@ speak the incident's language first; and the one eligibility rule."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from tests.responders.conftest import HOME, MakeResponder, ring_cell
+from vecinos.core.models import User
 from vecinos.messaging.services import do_opt_out
 from vecinos.responders import geo
-from vecinos.responders.models import Responder, is_eligible
+from vecinos.responders.models import ELIGIBLE, Responder, is_eligible
 from vecinos.responders.queries import match_responders as match
+from vecinos.trainings.services import run_expiries
 
 
 def match_responders(*args: Any, **kwargs: Any) -> list[Responder]:
@@ -95,14 +97,45 @@ def test_responders_already_alerted_for_the_incident_are_left_out(
     assert first.alerts.count() == 1
 
 
-def test_the_eligibility_rule_and_the_query_agree(make_responder: MakeResponder) -> None:
-    """Until trainings and vouching exist, eligible means a coordinator marked them so; the
-    function and the query method must say the same of everyone."""
-    marked = make_responder(eligible=True)
-    unmarked = make_responder(eligible=False)
-    assert is_eligible(marked) and not is_eligible(unmarked)
-    by_query = set(Responder.objects.eligible())
-    assert by_query == {r for r in Responder.objects.all() if is_eligible(r)} == {marked}
+def test_the_eligibility_rule_the_query_and_the_index_agree(
+    make_responder: MakeResponder, coordinator: User, organizer: User, make_account: Any
+) -> None:
+    """Eligible means a current first-responder training and enough vouches; the function,
+    the query method and the dispatch index's condition must say the same of everyone, also
+    after a training lapsed and before the expiry chore ran."""
+    from tests.trainings.conftest import attend, vouch_by
+
+    now = timezone.now()
+    both = make_responder("Trained and vouched", eligible=False)
+    attend(both, days_ago=30)
+    vouch_by(both, coordinator, organizer)
+    one_vouch = make_responder("One vouch", eligible=False)
+    attend(one_vouch, days_ago=30)
+    vouch_by(one_vouch, coordinator)
+    lapsing = make_responder("Lapses tomorrow", eligible=False)
+    attend(lapsing, days_ago=364)
+    vouch_by(lapsing, coordinator, organizer)
+    untrained = make_responder("Vouched, never trained", eligible=False)
+    vouch_by(untrained, coordinator, organizer)
+
+    def agree(at: datetime) -> set[Responder]:
+        everyone = list(Responder.objects.all())
+        by_rule = {r for r in everyone if is_eligible(r, at)}
+        assert set(Responder.objects.eligible(at)) == by_rule
+        # The dispatch index's condition is ELIGIBLE and "available": everyone eligible by the
+        # rule is in it when available.
+        (index,) = [i for i in Responder._meta.indexes if i.name == "responder_dispatch_idx"]
+        assert set(index.condition.children) == {*ELIGIBLE.children, ("available", True)}  # type: ignore[union-attr]
+        assert set(Responder.objects.filter(ELIGIBLE)) >= by_rule
+        return by_rule
+
+    assert agree(now) == {both, lapsing}
+    # Two days on, the training lapsed: out at once, before the chore runs, and after it.
+    later = now + timedelta(days=2)
+    assert agree(later) == {both}
+    assert run_expiries(later) == 1
+    assert agree(later) == {both}
+    assert not Responder.objects.get(id=lapsing.id).eligible
 
 
 def test_the_demo_neighborhood_has_responders_to_alert(db: None) -> None:
@@ -111,6 +144,10 @@ def test_the_demo_neighborhood_has_responders_to_alert(db: None) -> None:
 
     counts = populate_all()
     assert counts["responders"] >= 25
-    assert Responder.objects.filter(eligible=True, eligible_changed_by__isnull=False).exists()
+    assert Responder.objects.eligible().count() >= 20
+    # The demo's one responder waiting for a second vouch, which the organizer can give.
+    waiting = Responder.objects.get(person__account__username="responder29")
+    assert not is_eligible(waiting) and waiting.vouches == 1 and waiting.trained_until
+    assert waiting.not_eligible_because() == ["1 of 2 vouches"]
     nearby = match(CENTRE, "es", 0) + match(CENTRE, "es", 1)
     assert len(nearby) >= 5

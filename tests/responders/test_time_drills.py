@@ -50,6 +50,7 @@ def answer(responder: Responder, body: str, minutes: float) -> None:
         gateway="simulator",
         provider_message_id=f"time-{next(_ids)}",
         sender=responder.person.phone,
+        person=responder.person,
         body=body,
         received_at=at(minutes),
     )

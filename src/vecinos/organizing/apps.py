@@ -16,7 +16,10 @@ class OrganizingConfig(AppConfig):
         register(
             "people",
             Importer(
-                help="People from a CSV file: name, phone, email, languages, zone, roles.",
+                help=(
+                    "People from a CSV file: name, phone, email, languages, zone, roles, stage, "
+                    "circles (or an Action Network activist export)."
+                ),
                 add_arguments=importing.add_arguments,
                 run=importing.run,
             ),

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vecinos.core.choices import Role
 from vecinos.core.demo import DEMO_PASSWORD
 from vecinos.core.models import RoleAssignment, User
-from vecinos.organizing.models import Person
+from vecinos.organizing.choices import CircleKind, Stage
+from vecinos.organizing.models import Circle, CircleMembership, Person, StageStep
 
 NEIGHBORHOOD = "Colonia Jacaranda"
 
@@ -233,7 +236,114 @@ def populate(rng: random.Random) -> dict[str, int]:
     for spec in DEMO_ACCOUNTS:
         if {Role.COORDINATOR, Role.DISPATCHER} & set(spec.roles):
             TOTPDevice.objects.create(user=saved[spec.username], name="demo", confirmed=True)
-    return {"accounts": len(accounts), "people": len(people)}
+    counts = populate_circles(random.Random(6))  # noqa: S311  # its own seed: other apps' demo data stays the same
+    return {"accounts": len(accounts), "people": len(people), **counts}
+
+
+# The circles of Colonia Jacaranda (invented), and how each one shows on the network picture.
+DEMO_CIRCLES = (
+    ("Parroquia San Judas Tadeo", CircleKind.CHURCH, "es", 3),
+    ("Iglesia Hanbit", CircleKind.CHURCH, "ko", 1),  # one vouching contact: depends on them
+    ("Club Social Tlaxiaco", CircleKind.HOMETOWN_CLUB, "es", 2),  # one person brought most
+    ("Local 402 de Trabajadores de Limpieza", CircleKind.UNION_LOCAL, "", 3),
+    ("Consejo Escolar Primaria Jacaranda", CircleKind.SCHOOL_COUNCIL, "", 2),
+    ("Clínica Legal del Barrio", CircleKind.PARTNER, "", 2),
+)
+# The ladder each demo role has climbed to.
+ROLE_STAGES: dict[str, str] = {
+    Role.COORDINATOR: Stage.LEADER,
+    Role.ORGANIZER: Stage.LEADER,
+    Role.DISPATCHER: Stage.DISPATCHER,
+    Role.RESPONDER: Stage.RESPONDER,
+    Role.FACILITATOR: Stage.VOLUNTEER,
+    Role.MEMBER: Stage.ASSEMBLY,
+    Role.PARTNER: Stage.CONTACT,
+}
+
+
+def populate_circles(rng: random.Random) -> dict[str, int]:
+    """Spread the demo people over the last year, more of them recently (the network grew), with
+    their steps up the ladder, their circles, who vouches for each and who brought whom."""
+    now = timezone.now()
+    people = list(
+        Person.objects.filter(is_demo=True)
+        .select_related("account")
+        .prefetch_related("account__role_assignments")
+        .order_by("id")
+    )
+    steps: list[StageStep] = []
+    ladder = list(Stage.values)
+    for person in people:
+        # Most joined recently: a year ago the network was a quarter of its size.
+        days_ago = 365 * rng.random() ** 2 + 1
+        person.created_at = now - timedelta(days=days_ago)
+        roles = person.account.roles if person.account else []
+        target = max(
+            (ROLE_STAGES.get(role, Stage.CONTACT) for role in roles),
+            key=Stage.rank,
+            default=Stage.CONTACT,
+        )
+        if not roles:
+            target = rng.choices(ladder[:3], weights=[6, 3, 1])[0]
+        if target != Stage.CONTACT and days_ago < 30:
+            person.created_at = now - timedelta(days=30 + rng.random() * 200)
+        at = person.created_at
+        for stage in ladder[: Stage.rank(target) + 1]:
+            steps.append(StageStep(person=person, stage=stage, at=at))
+            at = min(now - timedelta(hours=1), at + timedelta(days=rng.randint(7, 45)))
+        person.stage = target
+    Person.objects.bulk_update(people, ["created_at", "stage"], batch_size=500)
+    StageStep.objects.bulk_create(steps, batch_size=1000)
+
+    circles = [
+        Circle(name=name, kind=kind, created_at=now - timedelta(days=400), is_demo=True)
+        for name, kind, _language, _vouchers in DEMO_CIRCLES
+    ]
+    Circle.objects.bulk_create(circles)
+    by_language: dict[str, list[Person]] = {}
+    for person in people:
+        by_language.setdefault(person.preferred_language, []).append(person)
+    members: dict[int, list[Person]] = {index: [] for index in range(len(circles))}
+    for person in people:
+        options = [
+            index
+            for index, (_name, _kind, language, _v) in enumerate(DEMO_CIRCLES)
+            if language in ("", person.preferred_language)
+        ]
+        weights = [1 if DEMO_CIRCLES[i][1] == CircleKind.PARTNER else 6 for i in options]
+        if rng.random() < 0.85:
+            first = rng.choices(options, weights=weights)[0]
+            members[first].append(person)
+            if rng.random() < 0.2:
+                second = rng.choice(options)
+                if second != first:
+                    members[second].append(person)
+    memberships: list[CircleMembership] = []
+    brought: dict[int, Person] = {}
+    for index, circle in enumerate(circles):
+        group = sorted(members[index], key=lambda p: p.created_at)
+        vouchers = DEMO_CIRCLES[index][3]
+        for position, person in enumerate(group):
+            memberships.append(
+                CircleMembership(
+                    circle=circle,
+                    person=person,
+                    joined_at=person.created_at,
+                    vouches_for_circle=position < vouchers,
+                )
+            )
+            if position < vouchers or person.id in brought or rng.random() < 0.3:
+                continue
+            if circle.name == "Club Social Tlaxiaco":
+                brought[person.id] = group[0]  # the club's founder brought almost everyone
+            else:
+                brought[person.id] = rng.choice(group[:position])
+    CircleMembership.objects.bulk_create(memberships, batch_size=1000)
+    for person in people:
+        if person.id in brought:
+            person.brought_by = brought[person.id]
+    Person.objects.bulk_update(people, ["brought_by"], batch_size=500)
+    return {"circles": len(circles), "stage steps": len(steps)}
 
 
 def _person(rng: random.Random, name: str, language: str, phone: str) -> Person:

@@ -16,8 +16,8 @@ from vecinos.core.fields import hash_input
 from vecinos.core.permissions import Capability, check
 from vecinos.messaging.choices import Channel
 from vecinos.messaging.models import Consent
-from vecinos.organizing.choices import SpokenLanguage
-from vecinos.organizing.models import Person
+from vecinos.organizing.choices import SpokenLanguage, Stage
+from vecinos.organizing.models import CircleMembership, Person, StageStep
 
 if TYPE_CHECKING:
     from vecinos.core.models import User
@@ -101,3 +101,45 @@ def responder_languages() -> list[tuple[str, int]]:
     for languages in rows:
         counts.update(languages)
     return [(str(labels.get(code, code)), n) for code, n in counts.most_common()]
+
+
+@dataclass
+class Rung:
+    stage: str
+    label: str
+    reached: StageStep | None  # the newest step to this stage, if any
+    is_current: bool
+
+
+def ladder_for(user: User, person: Person) -> dict[str, object]:
+    """A person's ladder (each stage, with when they last reached it), the dated history of every
+    step, their circles, who brought them and whom they brought. For the person's page, after
+    :func:`access_person` recorded the read.
+
+    Raises:
+        PermissionDenied: the user may not see people.
+    """
+    check(user, Capability.VIEW_PEOPLE)
+    steps = list(
+        StageStep.objects.filter(person=person).select_related("recorded_by").order_by("-at", "-id")
+    )
+    newest: dict[str, StageStep] = {}
+    for step in steps:
+        newest.setdefault(step.stage, step)
+    rungs = [
+        Rung(value, str(label), newest.get(value), value == person.stage)
+        for value, label in Stage.choices
+    ]
+    return {
+        "rungs": rungs,
+        "steps": steps,
+        "memberships": list(
+            CircleMembership.objects.filter(person=person)
+            .select_related("circle")
+            .order_by("circle__name")
+        ),
+        "brought": list(Person.objects.filter(brought_by=person).order_by("full_name", "id")),
+        "brought_by": (
+            Person.objects.filter(id=person.brought_by_id).first() if person.brought_by_id else None
+        ),
+    }

@@ -8,8 +8,9 @@ import json
 import random
 
 from vecinos.organizing.models import Person
+from vecinos.places.choices import TeamRole, ZoneKind
 from vecinos.places.geojson import ZoneShape, parse_zones
-from vecinos.places.models import Zone
+from vecinos.places.models import Household, TeamMember, Zone
 from vecinos.places.services import do_import_zones
 
 # Corners of the grid: three rows of four (latitude, longitude), nudged so that the zones are not
@@ -67,4 +68,96 @@ def populate(rng: random.Random) -> dict[str, int]:
     for person in people:
         person.zone = None if rng.random() < WITHOUT_ZONE else rng.choice(zones)
     Person.objects.bulk_update(people, ["zone"], batch_size=500)
-    return {"zones": len(zones), "people_with_zones": sum(p.zone is not None for p in people)}
+    return {
+        "zones": len(zones),
+        "people_with_zones": sum(p.zone is not None for p in people),
+        **populate_precincts(rng),
+    }
+
+
+# The demo's precincts: El Centro's hexes split from west to east, so each is inside it.
+PRECINCT_NEIGHBORHOOD = "El Centro"
+PRECINCTS = ("Precinto 0417", "Precinto 0418", "Precinto 0419")
+# Invented households on streets of that part of town: (number, street, unit, language, notes).
+STREETS = ("S Mariposa Ave", "W 6th St", "S Harvard Blvd", "S Serrano Ave")
+LANGUAGE_WEIGHTS = (("es", 0.5), ("ko", 0.35), ("en", 0.15))
+NOTES = {
+    "es": ("", "", "Mejor por la tarde", "Tocar en la puerta lateral", "Quiere ir a la asamblea"),
+    "ko": ("", "", "저녁에 방문하세요", "교회 모임에서 만남", "통역 필요 없음"),
+    "en": ("", "", "Evenings are best", "Asked about the next meeting"),
+}
+HOUSEHOLDS = 30
+TEAM_SIZE = 5
+
+
+def precinct_shapes() -> list[ZoneShape]:
+    """The demo precincts: the demo neighborhood's hexes in three bands from west to east."""
+    from h3 import cell_to_latlng
+
+    from vecinos.places.models import ZoneCell
+    from vecinos.places.services import traced_outline
+
+    cells = sorted(
+        ZoneCell.objects.filter(
+            zone__name=PRECINCT_NEIGHBORHOOD, kind=ZoneKind.NEIGHBORHOOD
+        ).values_list("cell", flat=True),
+        key=lambda cell: (cell_to_latlng(cell)[1], cell),
+    )
+    size = max(1, len(cells) // len(PRECINCTS))
+    shapes = []
+    for index, name in enumerate(PRECINCTS):
+        band = cells[index * size : None if index == len(PRECINCTS) - 1 else (index + 1) * size]
+        if band:
+            shapes.append(
+                ZoneShape(
+                    index=index,
+                    name=name,
+                    cells=frozenset(band),
+                    outline=traced_outline(band),
+                    zip_codes=None,
+                )
+            )
+    return shapes
+
+
+def populate_precincts(rng: random.Random) -> dict[str, int]:
+    """Precincts in the demo neighborhood, a team for the first and its walk list."""
+    do_import_zones(None, precinct_shapes(), kind=ZoneKind.PRECINCT)
+    precinct = Zone.objects.filter(kind=ZoneKind.PRECINCT).order_by("name").first()
+    if precinct is None:
+        return {"precincts": 0}
+    neighborhood = precinct.parent
+    people = list(
+        Person.objects.filter(is_demo=True, zone=neighborhood).order_by("id")[:TEAM_SIZE]
+    ) or list(Person.objects.filter(is_demo=True).order_by("id")[:TEAM_SIZE])
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(
+                zone=precinct,
+                person=person,
+                role=TeamRole.CAPTAIN if index == 0 else TeamRole.MEMBER,
+            )
+            for index, person in enumerate(people)
+        ]
+    )
+    codes = [code for code, _weight in LANGUAGE_WEIGHTS]
+    weights = [weight for _code, weight in LANGUAGE_WEIGHTS]
+    households = []
+    for _ in range(HOUSEHOLDS):
+        language = rng.choices(codes, weights)[0]
+        number = rng.randrange(500, 900)
+        unit = f" Apt {rng.randrange(1, 20)}" if rng.random() < 0.4 else ""
+        households.append(
+            Household(
+                zone=precinct,
+                address=f"{number} {rng.choice(STREETS)}{unit}",
+                language=language,
+                notes=rng.choice(NOTES[language]),
+            )
+        )
+    Household.objects.bulk_create(households)
+    return {
+        "precincts": Zone.objects.filter(kind=ZoneKind.PRECINCT).count(),
+        "team_members": len(people),
+        "households": len(households),
+    }

@@ -1,13 +1,30 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from vecinos.organizing.choices import SpokenLanguage
+from vecinos.organizing.models import Person
 from vecinos.places import maps
+from vecinos.places.choices import TeamRole, ZoneKind
 from vecinos.places.geo import PlaceNotFound, check_point
 from vecinos.places.geojson import MAX_ZIP_CODES, NAME_MAX
+from vecinos.places.models import Zone
+from vecinos.places.walklists import (
+    ADDRESS_MAX,
+    NOTES_MAX,
+    HouseholdFileError,
+    HouseholdRow,
+    check_address,
+    check_notes,
+    parse_households,
+)
+from vecinos.places.walklists import MAX_FILE_BYTES as WALK_LIST_FILE_BYTES
 
 
 class ZoneForm(forms.Form):
@@ -44,6 +61,19 @@ class ZoneForm(forms.Form):
                 _("Give at most %(limit)d ZIP codes."), params={"limit": MAX_ZIP_CODES}
             )
         return codes
+
+
+class ZoneCreateForm(ZoneForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=ZoneKind.choices,
+        initial=ZoneKind.NEIGHBORHOOD,
+        required=False,
+        help_text=_("Only neighborhoods place callers and have ZIP codes."),
+    )
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or ZoneKind.NEIGHBORHOOD)
 
 
 class CellForm(forms.Form):
@@ -96,3 +126,93 @@ class MapSettingsForm(forms.Form):
             return maps.check_tile_url(url)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class ZoneKindForm(forms.Form):
+    """Which kind of zone a map or list shows (a GET form)."""
+
+    kind = forms.ChoiceField(
+        label=_("Show"), choices=ZoneKind.choices, required=False, initial=ZoneKind.NEIGHBORHOOD
+    )
+
+
+class TeamMemberForm(forms.Form):
+    """A person to put on a precinct's team. People of the precinct's neighborhood are listed
+    first; anyone the network knows can be chosen."""
+
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices, initial=TeamRole.MEMBER)
+
+    def __init__(self, *args: Any, precinct: Zone, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField[Person] = self.fields["person"]  # type: ignore[assignment]
+        field.queryset = Person.objects.order_by("full_name", "id")
+        area = precinct.parent
+        while area is not None and area.kind != ZoneKind.NEIGHBORHOOD:
+            area = area.parent
+        if area is not None:
+            near = Person.objects.filter(zone=area).order_by("full_name", "id")
+            if near.exists():
+                field.queryset = near
+                field.help_text = _("People of %(zone)s.") % {"zone": area.name}
+
+
+class TeamRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices)
+
+
+class HouseholdForm(forms.Form):
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=ADDRESS_MAX,
+        help_text=_("Number, street and unit, e.g. 512 S Mariposa Ave Apt 3."),
+    )
+    language = forms.ChoiceField(label=_("Language spoken at home"), choices=SpokenLanguage.choices)
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_MAX,
+        help_text=_(
+            "Only what outreach needs, such as the best time to knock. Never anything about "
+            "anyone's immigration status or papers."
+        ),
+    )
+
+    def clean_address(self) -> str:
+        return _checked(check_address(self.cleaned_data["address"]))
+
+    def clean_notes(self) -> str:
+        return _checked(check_notes(self.cleaned_data["notes"]))
+
+
+class HouseholdFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: address, language (a code such as es, ko or en, or the language's name) "
+            "and optionally notes. Nothing is imported if any row is wrong."
+        ),
+    )
+
+    def clean_file(self) -> list[HouseholdRow]:
+        upload = self.cleaned_data["file"]
+        if upload.size > WALK_LIST_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            return parse_households(upload.read())
+        except HouseholdFileError as error:
+            self.row_errors = error.errors
+            raise forms.ValidationError(
+                ngettext(
+                    "The file has %(count)d problem; nothing was imported.",
+                    "The file has %(count)d problems; nothing was imported.",
+                    len(error.errors),
+                ),
+                params={"count": len(error.errors)},
+            ) from None
+
+
+def _checked(result: str | Promise) -> str:
+    if isinstance(result, str):
+        return result
+    raise forms.ValidationError(str(result))

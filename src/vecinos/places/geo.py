@@ -107,6 +107,7 @@ def zone_for_cell(cell: str) -> Zone | None:
 
     Raises:
         ValueError: not a cell, or a cell coarser than :data:`CELL_RESOLUTION`."""
+    from vecinos.places.choices import ZoneKind
     from vecinos.places.models import ZoneCell
 
     if (
@@ -115,15 +116,21 @@ def zone_for_cell(cell: str) -> Zone | None:
         and h3.get_resolution(cell) > CELL_RESOLUTION
     ):
         cell = h3.cell_to_parent(cell, CELL_RESOLUTION)
-    row = ZoneCell.objects.select_related("zone").filter(cell=check_cell(cell)).first()
+    row = (
+        ZoneCell.objects.select_related("zone")
+        .filter(kind=ZoneKind.NEIGHBORHOOD, cell=check_cell(cell))
+        .first()
+    )
     return row.zone if row is not None else None
 
 
 def find_zone(text: str) -> Zone | None:
-    """The zone that ``text`` names by a ZIP code (the last one given, as addresses end with it)
-    or else by name, whole words, the longest name first; None if it names none."""
+    """The neighborhood that ``text`` names by a ZIP code (the last one given, as addresses end
+    with it) or else by name, whole words, the longest name first; None if it names none."""
+    from vecinos.places.choices import ZoneKind
     from vecinos.places.models import ZipCode, Zone
 
+    neighborhoods = Zone.objects.filter(kind=ZoneKind.NEIGHBORHOOD)
     codes = ZIP_CODE.findall(text)
     if codes:
         by_code = {
@@ -135,13 +142,13 @@ def find_zone(text: str) -> Zone | None:
     key = name_key(text)
     if not key:
         return None
-    exact = Zone.objects.filter(name_key=key).first()
+    exact = neighborhoods.filter(name_key=key).first()
     if exact is not None:
         return exact
     padded = f" {key} "
     named = [
         (len(zone_key), zone_id)
-        for zone_id, zone_key in Zone.objects.values_list("id", "name_key")
+        for zone_id, zone_key in neighborhoods.values_list("id", "name_key")
         if f" {zone_key} " in padded
     ]
     return Zone.objects.filter(id=max(named)[1]).first() if named else None

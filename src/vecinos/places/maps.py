@@ -194,6 +194,8 @@ def render_map_svg(
     tiles: TileSource | None = None,
     title: str = "",
     map_id: str = "map",
+    zone_colours: Mapping[int, str] | None = None,
+    zone_labels: Mapping[int, str] | None = None,
 ) -> SafeString:
     """An SVG map that scales to its container (a 360px phone included).
 
@@ -202,11 +204,17 @@ def render_map_svg(
     its outline, ``counts`` as shaded hexes with their number, ``highlight_cells`` with a thick
     border, ``markers``, and zone labels. ``links``
     (a mapping or a function of the cell) turns hexes into links. Reads the zones' cells in one
-    query. ``map_id`` keeps element ids unique when a page has several maps.
+    query. ``map_id`` keeps element ids unique when a page has several maps. ``zone_colours``
+    and ``zone_labels`` (by zone id) replace a zone's palette colour and its name as label (the
+    coverage map writes the count next to the name, so colour never carries meaning alone).
     """
     zones = list(zones)
     # A zone keeps its colour from one map to the next.
-    drawings = {zone.id: _ZoneDrawing(zone, PALETTE[zone.id % len(PALETTE)]) for zone in zones}
+    colours = zone_colours or {}
+    drawings = {
+        zone.id: _ZoneDrawing(zone, colours.get(zone.id) or PALETTE[zone.id % len(PALETTE)])
+        for zone in zones
+    }
     owner: dict[str, _ZoneDrawing] = {}
     for cell, zone_id in ZoneCell.objects.filter(zone_id__in=list(drawings)).values_list(
         "cell", "zone_id"
@@ -371,7 +379,7 @@ def render_map_svg(
                     _n(spot[1]),
                     _n(font),
                     _n(font / 5),
-                    drawing.zone.name,
+                    (zone_labels or {}).get(drawing.zone.id, drawing.zone.name),
                 )
             )
     role = "group" if link_for is not None else "img"

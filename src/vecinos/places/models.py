@@ -11,14 +11,33 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vecinos.core.fields import EncryptedTextField
+from vecinos.organizing.choices import SpokenLanguage
+from vecinos.places.choices import TeamRole, ZoneKind
+
 
 class Zone(models.Model):
     """A neighborhood as the network names it: where responders say they can be, and what callers
     name when they have no map pin. Its area is its cells (:class:`ZoneCell`)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     # The name without case, accents or punctuation (geo.name_key): "el centro" finds "El Centro".
-    name_key = models.CharField(max_length=100, unique=True, editable=False)
+    # Unique within a kind: "Centro" may be both a ward and a neighborhood.
+    name_key = models.CharField(max_length=100, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ZoneKind.choices, default=ZoneKind.NEIGHBORHOOD
+    )
+    # The zone of another kind that holds most of this one's cells (a precinct in its ward, or
+    # in its neighborhood when no ward holds it), found when zones are imported.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("inside"),
+        editable=False,
+    )
     # GeoJSON geometry (longitude, latitude) for drawing: the polygon as imported, or the line
     # around the hexes once they are drawn by hand.
     outline = models.JSONField(default=dict, blank=True, editable=False)
@@ -32,6 +51,9 @@ class Zone(models.Model):
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
         ordering = ("name", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name_key"], name="zone_kind_name_key_uniq")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -44,13 +66,19 @@ class Zone(models.Model):
 class ZoneCell(models.Model):
     """One H3 cell (resolution ``geo.CELL_RESOLUTION``) of a zone."""
 
-    # "Which zone is this cell in" (geo.zone_for_cell) is one lookup on this unique index; it also
-    # keeps a cell from belonging to two zones.
-    cell = models.CharField(max_length=15, unique=True)
+    # "Which neighborhood is this cell in" (geo.zone_for_cell) is one lookup on the unique index
+    # (kind, cell); it also keeps a cell from belonging to two zones of one kind. ``kind`` is the
+    # zone's, copied here for that index.
+    cell = models.CharField(max_length=15)
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="cells")
+    kind = models.CharField(max_length=16, choices=ZoneKind.choices, default=ZoneKind.NEIGHBORHOOD)
 
     class Meta:
         ordering = ("cell",)
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "cell"], name="zonecell_kind_cell_uniq")
+        ]
+        indexes = [models.Index(fields=["cell"], name="zonecell_cell_idx")]
 
     def __str__(self) -> str:
         return self.cell
@@ -96,3 +124,62 @@ class MapSettings(models.Model):
     def load(cls) -> MapSettings:
         """The one row (unsaved defaults until a coordinator saves the settings form)."""
         return cls.objects.filter(id=SETTINGS_ID).first() or cls(id=SETTINGS_ID)
+
+
+class TeamMember(models.Model):
+    """A person on a precinct's team, as captain or member."""
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.CASCADE, related_name="team", verbose_name=_("precinct")
+    )
+    person = models.ForeignKey(
+        "organizing.Person",
+        on_delete=models.CASCADE,
+        related_name="precinct_teams",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ("role", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "person"], name="teammember_zone_person_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.zone_id}"
+
+
+class Household(models.Model):
+    """A door on a precinct's walk list: where to knock and which language to knock in.
+
+    Entered by organizers or imported from their own lists, never from a voter file: every home
+    is on it, whoever lives there. Nothing about anyone's papers is kept, ever."""
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.CASCADE, related_name="households", verbose_name=_("precinct")
+    )
+    # A home address is people's data: encrypted at rest, read through queries.access_walk_list.
+    address = EncryptedTextField(_("address"))
+    language = models.CharField(_("language spoken"), max_length=8, choices=SpokenLanguage.choices)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"household {self.id}"

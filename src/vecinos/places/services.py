@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import h3
@@ -16,12 +16,23 @@ from django.utils.translation import gettext_lazy as _
 
 from vecinos.core import audit
 from vecinos.core.permissions import Capability, check
+from vecinos.places.choices import TeamRole, ZoneKind
 from vecinos.places.geo import cell_for_point, check_cell, name_key
 from vecinos.places.geojson import COORDINATE_DIGITS, ZoneFileError, ZoneShape
-from vecinos.places.models import SETTINGS_ID, MapSettings, ZipCode, Zone, ZoneCell
+from vecinos.places.models import (
+    SETTINGS_ID,
+    Household,
+    MapSettings,
+    TeamMember,
+    ZipCode,
+    Zone,
+    ZoneCell,
+)
+from vecinos.places.walklists import HouseholdRow
 
 if TYPE_CHECKING:
     from vecinos.core.models import User
+    from vecinos.organizing.models import Person
 
 # SQLite allows a limited number of parameters in one statement; batches stay well under it.
 BATCH = 500
@@ -52,17 +63,25 @@ class ImportSummary:
     moved: int = 0
 
 
-def do_create_zone(actor: User, *, name: str, zip_codes: Sequence[str] = ()) -> Zone:
-    """Add a zone with no cells yet (they are drawn on the map or imported).
+def do_create_zone(
+    actor: User,
+    *,
+    name: str,
+    zip_codes: Sequence[str] = (),
+    kind: str = ZoneKind.NEIGHBORHOOD,
+) -> Zone:
+    """Add a zone with no cells yet (they are drawn on the map or imported). Only neighborhoods
+    have ZIP codes.
 
     Raises:
         PermissionDenied: the actor may not manage zones.
-        ZoneError: another zone has this name (ignoring case and accents) or one of the ZIP codes.
+        ZoneError: another zone of its kind has this name (ignoring case and accents), or another
+            zone one of the ZIP codes.
     """
     check(actor, Capability.MANAGE_ZONES)
     with transaction.atomic():
-        _check_unique(None, name, zip_codes)
-        zone = Zone.objects.create(name=name, name_key=name_key(name))
+        _check_unique(None, name, zip_codes, kind)
+        zone = Zone.objects.create(name=name, name_key=name_key(name), kind=kind)
         ZipCode.objects.bulk_create([ZipCode(code=code, zone=zone) for code in zip_codes])
         audit.record(actor, audit.ZONE_CREATED, zone, name=name)
     return zone
@@ -77,7 +96,7 @@ def do_update_zone(actor: User, zone: Zone, *, name: str, zip_codes: Sequence[st
     """
     check(actor, Capability.MANAGE_ZONES)
     with transaction.atomic():
-        _check_unique(zone, name, zip_codes)
+        _check_unique(zone, name, zip_codes, zone.kind)
         changed = []
         if zone.name != name:
             zone.name, zone.name_key = name, name_key(name)
@@ -119,7 +138,7 @@ def do_set_zone_cell(actor: User, zone: Zone, cell: str, *, inside: bool) -> boo
         previous: Zone | None = None
         if inside:
             row, created = ZoneCell.objects.select_for_update().get_or_create(
-                cell=cell, defaults={"zone": zone}
+                kind=zone.kind, cell=cell, defaults={"zone": zone}
             )
             if not created:
                 if row.zone_id == zone.id:
@@ -151,11 +170,15 @@ def do_add_zone_point(actor: User, zone: Zone, lat: float, lng: float) -> str:
     return cell
 
 
-def do_import_zones(actor: User | None, shapes: Sequence[ZoneShape]) -> ImportSummary:
-    """Create or update (by name, ignoring case and accents) one zone per shape, all or nothing.
-    A zone's cells become exactly the shape's; a cell another zone held moves to it (within the
-    file, the later feature wins). ZIP codes are replaced where the shape gives them. ``actor`` is
-    None for the command line, which the server's operator runs.
+def do_import_zones(
+    actor: User | None, shapes: Sequence[ZoneShape], *, kind: str = ZoneKind.NEIGHBORHOOD
+) -> ImportSummary:
+    """Create or update (by name within ``kind``, ignoring case and accents) one zone of that kind
+    per shape, all or nothing. A zone's cells become exactly the shape's; a cell another zone of
+    the kind held moves to it (within the file, the later feature wins). ZIP codes are replaced
+    where the shape gives them (neighborhoods only: other kinds ignore them). Afterwards every
+    zone's parent is found again (:func:`assign_parents`). ``actor`` is None for the command line,
+    which the server's operator runs.
 
     Raises:
         PermissionDenied: ``actor`` may not manage zones.
@@ -163,16 +186,24 @@ def do_import_zones(actor: User | None, shapes: Sequence[ZoneShape]) -> ImportSu
     """
     if actor is not None:
         check(actor, Capability.MANAGE_ZONES)
+    if kind not in ZoneKind.values:
+        raise ZoneFileError("“%(kind)s” is not a kind of zone.", kind=kind)
+    if kind != ZoneKind.NEIGHBORHOOD:
+        shapes = [replace(shape, zip_codes=None) for shape in shapes]
     summary = ImportSummary()
     with transaction.atomic():
         keys = [name_key(shape.name) for shape in shapes]
-        existing = {zone.name_key: zone for zone in Zone.objects.filter(name_key__in=keys)}
+        existing = {
+            zone.name_key: zone for zone in Zone.objects.filter(kind=kind, name_key__in=keys)
+        }
         _check_file_zip_codes(shapes, keys)
         zones: list[Zone] = []
         for shape, key in zip(shapes, keys, strict=True):
             zone = existing.get(key)
             if zone is None:
-                zone = Zone.objects.create(name=shape.name, name_key=key, outline=shape.outline)
+                zone = Zone.objects.create(
+                    name=shape.name, name_key=key, kind=kind, outline=shape.outline
+                )
                 summary.created.append(zone.name)
             else:
                 zone.name, zone.outline = shape.name, shape.outline
@@ -188,11 +219,11 @@ def do_import_zones(actor: User | None, shapes: Sequence[ZoneShape]) -> ImportSu
         ZoneCell.objects.filter(zone_id__in=zone_ids).delete()
         losers: set[int] = set()
         for batch in _batches(sorted(owner)):
-            taken = ZoneCell.objects.filter(cell__in=batch)
+            taken = ZoneCell.objects.filter(kind=kind, cell__in=batch)
             losers.update(taken.values_list("zone_id", flat=True))
             summary.moved += taken.delete()[0]
         ZoneCell.objects.bulk_create(
-            [ZoneCell(cell=cell, zone=zone) for cell, zone in sorted(owner.items())],
+            [ZoneCell(cell=cell, zone=zone, kind=kind) for cell, zone in sorted(owner.items())],
             batch_size=BATCH,
         )
         summary.cells = len(owner)
@@ -214,10 +245,12 @@ def do_import_zones(actor: User | None, shapes: Sequence[ZoneShape]) -> ImportSu
             zone.save(update_fields=["centre_cell"])
         for loser in Zone.objects.filter(id__in=losers - set(zone_ids)):
             _reshape(loser, trace=False)
+        assign_parents()
         audit.record(
             actor,
             audit.ZONES_IMPORTED,
             None,
+            kind=kind,
             created=summary.created,
             updated=summary.updated,
             cells=summary.cells,
@@ -254,6 +287,133 @@ def do_save_map_settings(actor: User, *, tile_url: str, tile_attribution: str) -
         )
         audit.record(actor, audit.MAP_SETTINGS_CHANGED, saved, fields=changed, tiles=bool(tile_url))
     return saved
+
+
+def assign_parents() -> int:
+    """Give every zone the zone of another kind that holds more than half of its cells and is
+    larger than it (the smallest such: a precinct's ward before its neighborhood when the ward is
+    the smaller), or none. Returns how many parents changed. One read of every cell: the
+    network's cells number in the thousands."""
+    cells_of: dict[int, set[str]] = {}
+    by_kind_cell: dict[tuple[str, str], int] = {}
+    for cell, zone_id, kind in ZoneCell.objects.values_list("cell", "zone_id", "kind"):
+        cells_of.setdefault(zone_id, set()).add(cell)
+        by_kind_cell[(kind, cell)] = zone_id
+    kind_of = dict(Zone.objects.values_list("id", "kind"))
+    changed = 0
+    for zone_id, current in Zone.objects.values_list("id", "parent_id"):
+        own = cells_of.get(zone_id, set())
+        overlap: dict[int, int] = {}
+        for other_kind in ZoneKind.values:
+            if other_kind == kind_of[zone_id]:
+                continue
+            for cell in own:
+                holder = by_kind_cell.get((other_kind, cell))
+                if holder is not None:
+                    overlap[holder] = overlap.get(holder, 0) + 1
+        candidates = [
+            (len(cells_of[holder]), holder)
+            for holder, shared in overlap.items()
+            if shared * 2 > len(own) and len(cells_of[holder]) > len(own)
+        ]
+        parent = min(candidates)[1] if candidates else None
+        if parent != current:
+            Zone.objects.filter(id=zone_id).update(parent_id=parent)
+            changed += 1
+    return changed
+
+
+def _check_precinct(actor: User, zone: Zone) -> None:
+    check(actor, Capability.ORGANIZE_PRECINCTS)
+    if zone.kind != ZoneKind.PRECINCT:
+        raise ValueError(f"zone {zone.id} is not a precinct")
+
+
+def do_add_team_member(actor: User, precinct: Zone, person: Person, role: str) -> TeamMember:
+    """Put a person on a precinct's team, or give them ``role`` if they are on it already.
+
+    Raises:
+        PermissionDenied: the actor may not organize precincts.
+        ValueError: the zone is not a precinct, or not a team role.
+    """
+    _check_precinct(actor, precinct)
+    if role not in TeamRole.values:
+        raise ValueError(f"not a team role: {role!r}")
+    with transaction.atomic():
+        member, created = TeamMember.objects.get_or_create(
+            zone=precinct, person=person, defaults={"role": role, "added_by": actor}
+        )
+        if created:
+            audit.record(actor, audit.TEAM_MEMBER_ADDED, member, precinct=precinct.id, role=role)
+        elif member.role != role:
+            TeamMember.objects.filter(id=member.id).update(role=role)
+            member.role = role
+            audit.record(actor, audit.TEAM_MEMBER_CHANGED, member, precinct=precinct.id, role=role)
+    return member
+
+
+def do_remove_team_member(actor: User, member: TeamMember) -> None:
+    """Raises:
+    PermissionDenied: the actor may not organize precincts."""
+    check(actor, Capability.ORGANIZE_PRECINCTS)
+    with transaction.atomic():
+        audit.record(actor, audit.TEAM_MEMBER_REMOVED, member, precinct=member.zone_id)
+        TeamMember.objects.filter(id=member.id).delete()
+
+
+def do_add_household(
+    actor: User, precinct: Zone, *, address: str, language: str, notes: str = ""
+) -> Household:
+    """Add a door to a precinct's walk list (the address and notes are checked by the form or by
+    :func:`walklists.parse_households`). The audit entry names the precinct, not the address.
+
+    Raises:
+        PermissionDenied: the actor may not organize precincts.
+        ValueError: the zone is not a precinct.
+    """
+    _check_precinct(actor, precinct)
+    with transaction.atomic():
+        household = Household.objects.create(
+            zone=precinct, address=address, language=language, notes=notes, created_by=actor
+        )
+        audit.record(actor, audit.HOUSEHOLD_ADDED, household, precinct=precinct.id)
+    return household
+
+
+def do_remove_household(actor: User, household: Household) -> None:
+    """Raises:
+    PermissionDenied: the actor may not organize precincts."""
+    check(actor, Capability.ORGANIZE_PRECINCTS)
+    with transaction.atomic():
+        audit.record(actor, audit.HOUSEHOLD_REMOVED, household, precinct=household.zone_id)
+        Household.objects.filter(id=household.id).delete()
+
+
+def do_import_households(actor: User, precinct: Zone, rows: Sequence[HouseholdRow]) -> int:
+    """Add every household of a checked file (:func:`walklists.parse_households`) to the walk
+    list, in one transaction. Returns how many.
+
+    Raises:
+        PermissionDenied: the actor may not organize precincts.
+        ValueError: the zone is not a precinct.
+    """
+    _check_precinct(actor, precinct)
+    with transaction.atomic():
+        Household.objects.bulk_create(
+            [
+                Household(
+                    zone=precinct,
+                    address=row.address,
+                    language=row.language,
+                    notes=row.notes,
+                    created_by=actor,
+                )
+                for row in rows
+            ],
+            batch_size=BATCH,
+        )
+        audit.record(actor, audit.HOUSEHOLDS_IMPORTED, precinct, households=len(rows))
+    return len(rows)
 
 
 def centre_cell(cells: Iterable[str]) -> str:
@@ -293,9 +453,11 @@ def _reshape(zone: Zone, *, trace: bool) -> None:
     zone.save(update_fields=fields)
 
 
-def _check_unique(zone: Zone | None, name: str, zip_codes: Sequence[str]) -> None:
+def _check_unique(zone: Zone | None, name: str, zip_codes: Sequence[str], kind: str) -> None:
+    if zip_codes and kind != ZoneKind.NEIGHBORHOOD:
+        raise ZoneError("zip_codes", _("Only neighborhoods have ZIP codes."))
     others = Zone.objects.exclude(id=zone.id) if zone is not None else Zone.objects.all()
-    same_name = others.filter(name_key=name_key(name)).first()
+    same_name = others.filter(kind=kind, name_key=name_key(name)).first()
     if same_name is not None:
         raise ZoneError("name", _("The zone %(name)s already has this name."), name=same_name.name)
     taken = (

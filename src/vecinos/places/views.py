@@ -6,13 +6,27 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from vecinos.core.htmx import htmx_partial
 from vecinos.core.models import User
+from vecinos.core.pdf import Table, render_pdf
 from vecinos.core.permissions import Capability, requires
 from vecinos.places import maps, queries, services
-from vecinos.places.forms import CellForm, MapSettingsForm, PointForm, ZoneForm
+from vecinos.places.choices import COVERED_COLOUR, EMPTY_COLOUR, ZoneKind
+from vecinos.places.forms import (
+    CellForm,
+    HouseholdFileForm,
+    HouseholdForm,
+    MapSettingsForm,
+    PointForm,
+    TeamMemberForm,
+    TeamRoleForm,
+    ZoneCreateForm,
+    ZoneForm,
+    ZoneKindForm,
+)
 from vecinos.places.geo import check_cell, zone_for_cell
 from vecinos.places.models import MapSettings, Zone
 
@@ -20,7 +34,7 @@ from vecinos.places.models import MapSettings, Zone
 @requires(Capability.VIEW_MAP)
 def map_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    zones = list(queries.zones_for(user))
+    zones = list(queries.zones_for(user, ZoneKind.NEIGHBORHOOD))
     tiles = maps.tile_source()
     svg = maps.render_map_svg(zones=zones, tiles=tiles, title=_("The network's zones"))
     response = render(request, "places/map.html", {"zones": zones, "svg": svg, "tiles": tiles})
@@ -36,7 +50,7 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.MANAGE_ZONES)
 def zone_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ZoneForm(request.POST or None)
+    form = ZoneCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             zone = services.do_create_zone(user, **form.cleaned_data)
@@ -91,7 +105,7 @@ def zone_cell(request: HttpRequest, zone_id: int, cell: str) -> HttpResponse:
     tiles = maps.tile_source()
     canvas = queries.drawing_canvas(zone) | {cell}
     svg = maps.render_map_svg(
-        zones=[zone, *[z for z in queries.zones_among(canvas) if z.id != zone.id]],
+        zones=[zone, *[z for z in queries.zones_among(canvas, zone.kind) if z.id != zone.id]],
         cells=canvas,
         highlight_cells=[cell],
         tiles=tiles,
@@ -124,8 +138,13 @@ def zone_delete(request: HttpRequest, zone_id: int) -> HttpResponse:
         services.do_delete_zone(user, zone)
         messages.success(request, _("Zone deleted."))
         return redirect("places:zone_list")
-    people = zone.people.count()
-    return render(request, "places/zone_delete.html", {"zone": zone, "people": people})
+    context = {
+        "zone": zone,
+        "people": zone.people.count(),
+        "households": zone.households.count(),
+        "team": zone.team.count(),
+    }
+    return render(request, "places/zone_delete.html", context)
 
 
 @requires(Capability.MANAGE_ZONES)
@@ -144,7 +163,7 @@ def map_settings(request: HttpRequest) -> HttpResponse:
 def _drawing(zone: Zone, tiles: maps.TileSource | None) -> dict[str, object]:
     """The drawing map of a zone: its canvas with every zone on it, each hex a link."""
     canvas = queries.drawing_canvas(zone)
-    neighbours = queries.zones_among(canvas)
+    neighbours = queries.zones_among(canvas, zone.kind)
     inside = queries.cells_of(zone)
 
     def link(cell: str) -> maps.HexLink:
@@ -163,3 +182,188 @@ def _drawing(zone: Zone, tiles: maps.TileSource | None) -> dict[str, object]:
         title=_("Drawing map of %(zone)s") % {"zone": zone.name},
     )
     return {"zone": zone, "svg": svg, "tiles": tiles, "hex_count": len(inside)}
+
+
+@requires(Capability.VIEW_MAP)
+def coverage_map(request: HttpRequest) -> HttpResponse:
+    """For each zone of a kind, how many trained, available responders are in it now: a map
+    whose empty zones are red and say so in words, and the same numbers as a table."""
+    user: User = request.user  # type: ignore[assignment]
+    form = ZoneKindForm(request.GET or None)
+    kind = ZoneKind.NEIGHBORHOOD
+    if form.is_valid() and form.cleaned_data["kind"]:
+        kind = ZoneKind(form.cleaned_data["kind"])
+    rows = queries.coverage(user, kind)
+    colours = {row.zone.id: EMPTY_COLOUR if row.empty else COVERED_COLOUR for row in rows}
+    labels = {
+        row.zone.id: (
+            _("%(zone)s: none") % {"zone": row.zone.name}
+            if row.empty
+            else f"{row.zone.name}: {row.responders}"
+        )
+        for row in rows
+    }
+    tiles = maps.tile_source()
+    svg = maps.render_map_svg(
+        zones=[row.zone for row in rows],
+        tiles=tiles,
+        title=_("Trained, available responders per zone"),
+        zone_colours=colours,
+        zone_labels=labels,
+    )
+    context = {
+        "form": form,
+        "kind": kind,
+        "rows": rows,
+        "empty": sum(row.empty for row in rows),
+        "svg": svg,
+        "tiles": tiles,
+        "empty_colour": EMPTY_COLOUR,
+        "covered_colour": COVERED_COLOUR,
+    }
+    return maps.allow_tiles(render(request, "places/coverage.html", context), tiles)
+
+
+@requires(Capability.ORGANIZE_PRECINCTS)
+def precinct_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "places/precinct_list.html", {"precincts": queries.precincts_for(user)})
+
+
+@requires(Capability.ORGANIZE_PRECINCTS)
+def precinct_team(request: HttpRequest, zone_id: int) -> HttpResponse:
+    """The precinct's team, and a form to add someone to it."""
+    user: User = request.user  # type: ignore[assignment]
+    precinct = queries.access_precinct(user, zone_id)
+    form = TeamMemberForm(request.POST or None, precinct=precinct)
+    if request.method == "POST" and form.is_valid():
+        services.do_add_team_member(
+            user, precinct, form.cleaned_data["person"], form.cleaned_data["role"]
+        )
+        messages.success(request, _("Saved."))
+        return redirect("places:precinct_team", zone_id=precinct.id)
+    members = queries.team_of(user, precinct)
+    context = {
+        "precinct": precinct,
+        "members": [(member, TeamRoleForm(initial={"role": member.role})) for member in members],
+        "form": form,
+    }
+    return render(request, "places/precinct_team.html", context)
+
+
+@requires(Capability.ORGANIZE_PRECINCTS)
+def team_member(request: HttpRequest, zone_id: int, member_id: int) -> HttpResponse:
+    """One person on the team: POST a role to change it, or ``remove`` to take them off."""
+    user: User = request.user  # type: ignore[assignment]
+    precinct = queries.access_precinct(user, zone_id)
+    member = queries.access_team_member(user, precinct, member_id)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            services.do_remove_team_member(user, member)
+            messages.success(request, _("Taken off the team."))
+        else:
+            form = TeamRoleForm(request.POST)
+            if form.is_valid():
+                services.do_add_team_member(
+                    user, precinct, member.person, form.cleaned_data["role"]
+                )
+                messages.success(request, _("Saved."))
+            else:
+                messages.error(request, _("Choose captain or member."))
+        return redirect("places:precinct_team", zone_id=precinct.id)
+    context = {
+        "precinct": precinct,
+        "member": member,
+        "role_form": TeamRoleForm(initial={"role": member.role}),
+    }
+    return render(request, "places/team_member.html", context)
+
+
+@requires(Capability.ORGANIZE_PRECINCTS)
+def walk_list(request: HttpRequest, zone_id: int) -> HttpResponse:
+    """The precinct's households by street, a form to add one, and a CSV import."""
+    user: User = request.user  # type: ignore[assignment]
+    precinct = queries.access_precinct(user, zone_id)
+    form = HouseholdForm(request.POST if "address" in request.POST else None)
+    file_form = HouseholdFileForm(
+        request.POST if "upload" in request.POST else None,
+        request.FILES if "upload" in request.POST else None,
+    )
+    if request.method == "POST" and "address" in request.POST and form.is_valid():
+        services.do_add_household(user, precinct, **form.cleaned_data)
+        messages.success(request, _("Household added."))
+        return redirect("places:walk_list", zone_id=precinct.id)
+    if request.method == "POST" and "upload" in request.POST and file_form.is_valid():
+        count = services.do_import_households(user, precinct, file_form.cleaned_data["file"])
+        messages.success(
+            request,
+            ngettext("%(count)d household imported.", "%(count)d households imported.", count)
+            % {"count": count},
+        )
+        return redirect("places:walk_list", zone_id=precinct.id)
+    context = {
+        "precinct": precinct,
+        "walk_list": queries.access_walk_list(user, precinct),
+        "form": form,
+        "file_form": file_form,
+        "row_errors": getattr(file_form, "row_errors", []),
+    }
+    return render(request, "places/walk_list.html", context)
+
+
+@requires(Capability.ORGANIZE_PRECINCTS)
+def walk_list_pdf(request: HttpRequest, zone_id: int) -> HttpResponse:
+    """The walk list to print: one household per line, grouped by street, with boxes for the
+    canvasser to tick (home, not home, follow up)."""
+    user: User = request.user  # type: ignore[assignment]
+    precinct = queries.access_precinct(user, zone_id)
+    listed = queries.access_walk_list(user, precinct, printed=True)
+    header = [_("Address"), _("Language"), _("Notes"), _("Home"), _("Not home"), _("Follow up")]
+    box = "☐"
+    sections = [
+        (
+            street,
+            [
+                Table(
+                    [header]
+                    + [
+                        [h.address, h.get_language_display(), h.notes, box, box, box]
+                        for h in households
+                    ],
+                    widths=(5, 2, 4, 1.3, 1.3, 1.3),
+                )
+            ],
+        )
+        for street, households in listed.streets
+    ]
+    where = precinct.name + (f" · {precinct.parent.name}" if precinct.parent else "")
+    document = render_pdf(
+        _("Walk list: %(precinct)s") % {"precinct": precinct.name},
+        sections or [(_("No households yet"), [])],
+        intro=[
+            where,
+            ngettext("%(count)d household", "%(count)d households", listed.count)
+            % {"count": listed.count},
+            _("Canvasser: ____________________   Date: ____________"),
+        ],
+        footer=_("Addresses are people's data: return or shred this list after the walk."),
+        language=get_language() or "en",
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="walk-list-{precinct.id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(Capability.ORGANIZE_PRECINCTS)
+def household_delete(request: HttpRequest, zone_id: int, household_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    precinct = queries.access_precinct(user, zone_id)
+    household = queries.access_household(user, precinct, household_id)
+    if request.method == "POST":
+        services.do_remove_household(user, household)
+        messages.success(request, _("Household removed."))
+        return redirect("places:walk_list", zone_id=precinct.id)
+    return render(
+        request, "places/household_delete.html", {"precinct": precinct, "household": household}
+    )

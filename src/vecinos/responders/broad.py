@@ -296,7 +296,11 @@ def _zone_keys_in_range(incident: Incident) -> set[str]:
     if not geo.is_cell(incident.cell):
         return set()
     near = geo.disk(incident.cell, settings.VECINOS_BROAD_ALERT_RINGS)
-    zone_ids = set(ZoneCell.objects.filter(cell__in=near).values_list("zone_id", flat=True))
+    zone_ids = set(
+        ZoneCell.objects.filter(kind="neighborhood", cell__in=near).values_list(
+            "zone_id", flat=True
+        )
+    )
     names = Zone.objects.filter(id__in=zone_ids).values_list("name", flat=True)
     codes = ZipCode.objects.filter(zone_id__in=zone_ids).values_list("code", flat=True)
     return {area_key(value) for value in [*names, *codes]}

@@ -23,7 +23,7 @@ class AddResponderForm(forms.Form):
 
 class ResponderForm(forms.Form):
     """Where a responder usually is (coarse: one map cell, never an address), whether they are
-    available, and whether a coordinator marks them eligible for dispatch."""
+    and whether they are available. (Eligibility follows trainings and vouches.)"""
 
     cell = forms.CharField(
         label=_("Area (map cell)"),
@@ -44,14 +44,6 @@ class ResponderForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Empty: until they say otherwise."),
-    )
-    eligible = forms.BooleanField(
-        label=_("Eligible for dispatch"),
-        required=False,
-        help_text=_(
-            "Until trainings and vouching are recorded, a coordinator decides who may be sent "
-            "to an incident. Your name and the time are recorded."
-        ),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -13,28 +13,102 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from vecinos.responders.choices import Answer, BroadKind, StopReason
 
 # --- Who may be dispatched ----------------------------------------------------------------------
 #
-# THE eligibility rule, kept here and nowhere else. Until trainings and vouching exist (the
-# organizing issue), a responder is eligible for dispatch when a coordinator marked them so. When
-# that issue lands, change ELIGIBLE and is_eligible together (a test holds them to each other),
-# and the condition of `responder_dispatch_idx` below.
+# THE eligibility rule, kept here and nowhere else: a responder may be sent alerts with a current
+# first-responder training AND at least VECINOS_VOUCHES_REQUIRED standing vouches from trusted
+# members (vecinos.trainings keeps both facts on the responder: ``trained_until``, the latest
+# expiry of their first-responder certificates, and ``vouches``, how many vouches stand).
+#
+# Matching must stay one indexed query, so the rule's outcome is also kept as the ``eligible``
+# flag, recomputed by :func:`qualifies` whenever a certificate or a vouch changes, and by a
+# periodic chore (``refresh_eligibility``) for expiries and a changed setting. ELIGIBLE is that
+# flag: the condition of ``responder_dispatch_idx``. :func:`eligible_at` adds the expiry, checked
+# on the rows against the app's clock, so a training that lapsed a second ago counts at once,
+# before the chore runs. ELIGIBLE, eligible_at, is_eligible and the index condition change
+# together (tests/responders/test_match_responders.py holds them to it).
 ELIGIBLE = Q(eligible=True)
 
 
-def is_eligible(responder: Responder) -> bool:
-    """Whether ``responder`` may be sent alerts (see ELIGIBLE above: the same rule)."""
-    return responder.eligible
+def eligible_at(at: datetime) -> Q:
+    """THE rule as a filter, at ``at``: the flag (indexed), and a training still current."""
+    return ELIGIBLE & Q(trained_until__gt=at)
+
+
+def vouches_required() -> int:
+    """How many standing vouches make a responder eligible (``VECINOS_VOUCHES_REQUIRED``)."""
+    return int(settings.VECINOS_VOUCHES_REQUIRED)
+
+
+def qualifies(trained_until: datetime | None, vouches: int, at: datetime) -> bool:
+    """The rule on the facts: a first-responder training current at ``at``, enough vouches."""
+    return trained_until is not None and trained_until > at and vouches >= vouches_required()
+
+
+def qualifying(at: datetime) -> Q:
+    """:func:`qualifies` as a filter on the facts (the flag's recomputation)."""
+    return Q(trained_until__gt=at, vouches__gte=vouches_required())
+
+
+def is_eligible(responder: Responder, at: datetime | None = None) -> bool:
+    """Whether ``responder`` may be sent alerts at ``at`` (the same rule as eligible_at)."""
+    at = at or timezone.now()
+    until = responder.trained_until
+    return responder.eligible and until is not None and until > at
+
+
+def why_not_eligible(responder: Responder, at: datetime | None = None) -> list[str]:
+    """What stands between ``responder`` and alerts, in words (empty when eligible): no
+    first-responder training, one that expired, too few vouches."""
+    at = at or timezone.now()
+    if is_eligible(responder, at):
+        return []
+    reasons: list[str] = []
+    if responder.trained_until is None:
+        reasons.append(gettext("No first-responder training"))
+    elif responder.trained_until <= at:
+        reasons.append(
+            gettext("Training expired on %(date)s")
+            % {
+                "date": date_format(
+                    timezone.localtime(responder.trained_until), "SHORT_DATE_FORMAT"
+                )
+            }
+        )
+    required = vouches_required()
+    if responder.vouches < required:
+        reasons.append(
+            ngettext(
+                "%(count)s of %(required)s vouch",
+                "%(count)s of %(required)s vouches",
+                required,
+            )
+            % {"count": responder.vouches, "required": required}
+        )
+    if not reasons:  # the facts hold and the flag lags (a setting just lowered)
+        reasons.append(gettext("Recounted within a minute"))
+    return reasons
 
 
 class ResponderQuerySet(models.QuerySet["Responder"]):
-    def eligible(self) -> ResponderQuerySet:
-        """Responders the network may dispatch (the rule is :data:`ELIGIBLE`)."""
-        return self.filter(ELIGIBLE)
+    def eligible(self, at: datetime | None = None) -> ResponderQuerySet:
+        """Responders the network may dispatch at ``at`` (the rule is :func:`eligible_at`)."""
+        return self.filter(eligible_at(at or timezone.now()))
+
+    def refresh_eligibility(self, at: datetime | None = None) -> int:
+        """Recompute the ``eligible`` flag from the facts where it is stale (a training that
+        expired, a changed VECINOS_VOUCHES_REQUIRED); returns how many rows changed. Two
+        conditional UPDATEs: safe to run in several workers at once."""
+        at = at or timezone.now()
+        lost = self.filter(eligible=True).exclude(qualifying(at)).update(eligible=False)
+        gained = self.filter(eligible=False).filter(qualifying(at)).update(eligible=True)
+        return lost + gained
 
     def available(self, at: datetime) -> ResponderQuerySet:
         """Responders who said they are available at ``at`` (with no end, or one after it)."""
@@ -56,11 +130,11 @@ class Responder(models.Model):
     cell = models.CharField(_("area (H3 cell)"), max_length=16, blank=True)
     available = models.BooleanField(_("available now"), default=True)
     available_until = models.DateTimeField(_("available until"), null=True, blank=True)
+    # Kept by vecinos.trainings (see ELIGIBLE above): when their latest first-responder
+    # certificate expires, how many vouches stand, and the rule's outcome on those two.
+    trained_until = models.DateTimeField(_("trained until"), null=True, blank=True)
+    vouches = models.PositiveSmallIntegerField(_("vouches"), default=0)
     eligible = models.BooleanField(_("eligible for dispatch"), default=False)
-    eligible_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    eligible_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,6 +156,10 @@ class Responder(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def not_eligible_because(self) -> list[str]:
+        """For pages: :func:`why_not_eligible` now."""
+        return why_not_eligible(self)
 
     def is_available(self, at: datetime) -> bool:
         return self.available and (self.available_until is None or self.available_until > at)

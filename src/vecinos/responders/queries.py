@@ -83,7 +83,7 @@ def dispatchable(at: datetime) -> ResponderQuerySet:
     text STOP. The one definition matching and the incident map's counts share."""
     stopped = OptOut.objects.filter(address_hash=OuterRef("person__phone_hash"))
     return (
-        Responder.objects.eligible()
+        Responder.objects.eligible(at)
         .available(at)
         .exclude(person__phone_hash="")
         # A responder who texted STOP gets nothing; alerting them would only count them in.
@@ -118,7 +118,7 @@ def responders_for(user: User, *, name: str = "") -> QuerySet[Responder]:
     """
     check(user, Capability.MANAGE_RESPONDERS)
     audit.record(user, audit.RESPONDERS_LISTED)
-    found = Responder.objects.select_related("person", "eligible_changed_by")
+    found = Responder.objects.select_related("person")
     if name:
         found = found.filter(person__full_name__icontains=name)
     return found
@@ -132,11 +132,7 @@ def access_responder(user: User, responder_id: int) -> Responder:
         Http404: no such responder.
     """
     check(user, Capability.MANAGE_RESPONDERS)
-    responder = (
-        Responder.objects.select_related("person", "eligible_changed_by")
-        .filter(id=responder_id)
-        .first()
-    )
+    responder = Responder.objects.select_related("person").filter(id=responder_id).first()
     if responder is None:
         raise Http404
     audit.record(user, audit.RESPONDER_VIEWED, responder)

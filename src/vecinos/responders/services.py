@@ -110,7 +110,8 @@ def do_create_responder(
     available: bool = True,
     available_until: datetime | None = None,
 ) -> Responder:
-    """Make ``person`` a responder (not yet eligible for dispatch: a coordinator marks that).
+    """Make ``person`` a responder (eligible for dispatch once trained and vouched for: see
+    responders.models.ELIGIBLE; trainings they already had count).
     Without a ``cell``, their area starts as the centre of their zone, if they have one.
     Returns the existing profile if they already are one.
 
@@ -128,7 +129,11 @@ def do_create_responder(
             defaults={"cell": cell, "available": available, "available_until": available_until},
         )
         if created:
+            from vecinos.trainings.services import refresh_responder
+
+            refresh_responder(person.id)
             audit.record(user, audit.RESPONDER_CREATED, responder)
+            responder.refresh_from_db()
     return responder
 
 
@@ -139,11 +144,9 @@ def do_update_responder(
     cell: str,
     available: bool,
     available_until: datetime | None,
-    eligible: bool,
-    now: datetime | None = None,
 ) -> list[str]:
-    """Change a responder's area, availability and eligibility; returns the fields changed.
-    Marking eligible (or not) records who did it and when.
+    """Change a responder's area and availability; returns the fields changed. (Eligibility is
+    not set by hand: it follows trainings and vouches, see vecinos.trainings.)
 
     Raises:
         PermissionDenied: the user may not manage responders.
@@ -151,26 +154,15 @@ def do_update_responder(
     """
     check(user, Capability.MANAGE_RESPONDERS)
     cell = check_cell(cell)
-    now = now or timezone.now()
     wanted = {"cell": cell, "available": available, "available_until": available_until}
     with transaction.atomic():
         responder = Responder.objects.select_for_update().get(id=responder.id)
         changed = [name for name, value in wanted.items() if getattr(responder, name) != value]
         for name in changed:
             setattr(responder, name, wanted[name])
-        if responder.eligible != eligible:
-            responder.eligible = eligible
-            responder.eligible_changed_by = user
-            responder.eligible_changed_at = now
-            changed += ["eligible", "eligible_changed_by", "eligible_changed_at"]
         if changed:
             responder.save(update_fields=[*changed, "updated_at"])
-            audit.record(
-                user,
-                audit.RESPONDER_CHANGED,
-                responder,
-                fields=[name for name in changed if not name.startswith("eligible_")],
-            )
+            audit.record(user, audit.RESPONDER_CHANGED, responder, fields=changed)
     return changed
 
 
@@ -374,6 +366,10 @@ def take_answer(message: InboundMessage) -> bool:
 
     Idempotent: a re-run after a crash finds the answer recorded and changes nothing.
     """
+    if message.person_id is None:
+        # A number the network does not know is nobody's responder: no query needed, and most
+        # texts to the hotline come from such numbers.
+        return False
     if AnswerText.objects.filter(inbound=message).exists():
         return True
     alerted = open_alert_for(message.sender)

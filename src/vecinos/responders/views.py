@@ -18,7 +18,7 @@ from vecinos.hotline.models import Incident
 from vecinos.responders import broad, services
 from vecinos.responders.choices import CorrectionAudience
 from vecinos.responders.forms import AddResponderForm, ResponderForm, ResponderSearchForm
-from vecinos.responders.models import Alerted
+from vecinos.responders.models import Alerted, vouches_required
 from vecinos.responders.panel import incident_panel
 from vecinos.responders.queries import (
     access_incident,
@@ -54,6 +54,7 @@ def responder_list(request: HttpRequest) -> HttpResponse:
             "add_form": add_form,
             "candidates": people_to_add(user, wanted),
             "searched": bool(wanted),
+            "vouches_required": vouches_required(),
         },
     )
 
@@ -66,7 +67,6 @@ def responder_edit(request: HttpRequest, responder_id: int) -> HttpResponse:
         "cell": responder.cell,
         "available": responder.available,
         "available_until": responder.available_until,
-        "eligible": responder.eligible,
     }
     form = ResponderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +76,6 @@ def responder_edit(request: HttpRequest, responder_id: int) -> HttpResponse:
             cell=form.cleaned_data["cell"],
             available=form.cleaned_data["available"],
             available_until=form.cleaned_data["available_until"],
-            eligible=form.cleaned_data["eligible"],
         )
         messages.success(request, _("Saved."))
         return redirect("responders:list")
