@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection
@@ -73,7 +74,15 @@ def add_responders(count: int) -> None:
         for n in range(count)
     )
     Responder.objects.bulk_create(
-        Responder(person=person, cell=CELL, eligible=True, available=True) for person in people
+        Responder(
+            person=person,
+            cell=CELL,
+            eligible=True,
+            available=True,
+            trained_until=timezone.now() + timedelta(days=200),
+            vouches=2,
+        )
+        for person in people
     )
 
 

@@ -19,6 +19,7 @@ import argparse
 import random
 import statistics
 import time
+from datetime import timedelta
 from typing import Any
 
 import h3
@@ -45,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def populate(count: int, rng: random.Random, batch: int = 5000) -> list[str]:
     """``count`` responders over the disk's cells (not timed); returns the cells."""
     cells = geo.disk(CENTRE, RADIUS)
+    # Eligible: a current training and two vouches, as vecinos.trainings keeps them.
+    trained = timezone.now() + timedelta(days=200)
     for offset in range(0, count, batch):
         size = min(batch, count - offset)
         with transaction.atomic():
@@ -57,15 +60,20 @@ def populate(count: int, rng: random.Random, batch: int = 5000) -> list[str]:
                 )
                 for n in range(offset, offset + size)
             )
-            Responder.objects.bulk_create(
-                Responder(
-                    person=person,
-                    cell=rng.choice(cells),
-                    eligible=rng.random() < 0.9,
-                    available=rng.random() < 0.6,
+            profiles = []
+            for person in people:
+                cell, eligible = rng.choice(cells), rng.random() < 0.9
+                profiles.append(
+                    Responder(
+                        person=person,
+                        cell=cell,
+                        eligible=eligible,
+                        trained_until=trained if eligible else None,
+                        vouches=2 if eligible else 0,
+                        available=rng.random() < 0.6,
+                    )
                 )
-                for person in people
-            )
+            Responder.objects.bulk_create(profiles)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return cells

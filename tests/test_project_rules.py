@@ -63,7 +63,7 @@ def _walk(patterns: list[URLPattern | URLResolver]) -> list[URLPattern]:
 
 PUBLIC_VIEWS = {"login", "logout_view", "set_language"}
 # Pages whose address carries a secret token instead of a login (calendar apps cannot log in).
-TOKEN_VIEWS = {"shifts:feed"}
+TOKEN_VIEWS = {"shifts:feed", "assembly:feed"}
 
 
 def test_every_page_declares_who_may_see_it() -> None:

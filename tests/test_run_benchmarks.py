@@ -75,3 +75,11 @@ def test_the_alert_benchmark_sends_every_alert_behind_a_queued_broadcast() -> No
     assert figures["alerts_sent"] == 12
     assert isinstance(figures["last_text_s"], float)
     assert isinstance(figures["first_text_s"], float)
+
+
+def test_the_tally_benchmark_reports_counting_beside_reading_the_ballots() -> None:
+    figures = run_bench("tally", "--ballots", "300", "--options", "5")
+    assert figures["ballots"] == 300 and figures["winner"]
+    assert isinstance(figures["rounds"], int) and figures["rounds"] >= 2
+    for key in ("read_s", "tally_s", "count_vote_s"):
+        assert isinstance(figures[key], float)

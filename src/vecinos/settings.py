@@ -301,6 +301,12 @@ VECINOS_ALERT_MAX_RINGS = env_int(
     "How far an alert widens: rings of H3 cells (about 0.9 km each) around the incident's cell.",
     minimum=0,
 )
+VECINOS_VOUCHES_REQUIRED = env_int(
+    "VECINOS_VOUCHES_REQUIRED",
+    2,
+    "Vouches from trusted members a trained responder needs before alerts can reach them.",
+    minimum=1,
+)
 VECINOS_CONFIRMATIONS_NEEDED = env_int(
     "VECINOS_CONFIRMATIONS_NEEDED",
     1,
@@ -357,10 +363,17 @@ INSTALLED_APPS = [
     "vecinos.messaging",
     # Before the hotline: a responder's YES/NO must be read before a text can open a report.
     "vecinos.responders",
+    # After responders (its demo vouches for theirs), before the hotline (a sign-in code is not
+    # a report).
+    "vecinos.trainings",
+    # After the responders (an open alert's YES is theirs), before the hotline: an answer to an
+    # invitation must not open a report.
+    "vecinos.mobilizing",
     "vecinos.hotline",
     "vecinos.api",
     "vecinos.shifts",
     "vecinos.places",
+    "vecinos.assembly",
 ]
 
 MIDDLEWARE = [
@@ -373,11 +386,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "vecinos.core.middleware.PreferredLanguageMiddleware",
-    "vecinos.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last on purpose: it is sync-only, so Django runs the whole chain in one thread. Below an
+    # async-capable middleware, each of Django's own would hop between threads twice per request
+    # under ASGI (about twenty hops: most of the cost of a provider's webhook).
+    "vecinos.core.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "vecinos.urls"
@@ -526,6 +542,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded files (meeting attachments) live in the data folder and are never served directly:
+# a page that checks who is asking streams each one (no MEDIA_URL).
+MEDIA_ROOT = DATA_DIR / "uploads"
+# The largest file a person may attach to a meeting.
+ASSEMBLY_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

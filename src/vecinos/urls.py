@@ -12,8 +12,11 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("api/", include("vecinos.api.urls")),
     path("shifts/", include("vecinos.shifts.urls")),
+    path("trainings/", include("vecinos.trainings.urls")),
     path("places/", include("vecinos.places.urls")),
     path("hotline/", include("vecinos.hotline.urls")),
+    path("assembly/", include("vecinos.assembly.urls")),
+    path("mobilizations/", include("vecinos.mobilizing.urls")),
     # Called by providers, not people: no login, a signature or shared secret instead.
     path("hooks/twilio/", include("vecinos.messaging.gateways.twilio.urls")),
     path("hooks/kannel/", include("vecinos.messaging.gateways.kannel.urls")),

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.test_log_in_as_dispatcher import PHONE, check_page, in_thread
 from tests.conftest import PASSWORD, totp_code
+from vecinos.assembly import demo_room
+from vecinos.assembly import services as assembly_services
+from vecinos.assembly.models import Meeting
 from vecinos.core import audit
 from vecinos.core.choices import Role
 from vecinos.core.models import User
@@ -23,13 +28,14 @@ from vecinos.messaging.choices import Channel
 from vecinos.messaging.services import do_record_consent, do_subscribe
 from vecinos.organizing.models import Person
 from vecinos.places import demo as places_demo
-from vecinos.places.models import Zone
+from vecinos.places.models import TeamMember, Zone
 from vecinos.places.services import do_import_zones
 from vecinos.responders import broad as responders_broad
 from vecinos.responders import services as responders
 from vecinos.responders.models import Alerted, Responder
 from vecinos.shifts.models import Shift
 from vecinos.shifts.services import do_add_fallback, do_offer_swap
+from vecinos.trainings import services as trainings
 
 KOREATOWN = "8829a1d63bfffff"
 
@@ -55,7 +61,10 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     broadcasts.do_send_broadcast(coordinator, sent)
     draft = broadcasts.do_draft_broadcast(coordinator, bodies=texts, **fields)
     # A responder alerted for an incident, who confirmed it: the panel's full state is checked.
-    responder = Responder.objects.create(person=person, cell=KOREATOWN, eligible=True)
+    trained = timezone.now() + timedelta(days=300)
+    responder = Responder.objects.create(
+        person=person, cell=KOREATOWN, eligible=True, trained_until=trained, vouches=2
+    )
     alerted_incident = Incident.objects.create(
         cell=KOREATOWN, place="Wilshire & Vermont, 90005", summary="Agents at the corner"
     )
@@ -76,6 +85,13 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
     zone = Zone.objects.get(name="El Centro")
     person.zone = zone
     person.save(update_fields=["zone"])
+    # Precincts in El Centro, with a team and a walk list (Spanish, Korean and English homes).
+    places_demo.populate_precincts(random.Random(6))
+    precinct = Zone.objects.filter(kind="precinct").order_by("name").first()
+    assert precinct is not None
+    captain = TeamMember.objects.create(zone=precinct, person=person, role="captain")
+    household = precinct.households.first()
+    assert household is not None
     # The hotline: a text report waiting, and an incident with a report and a step.
     waiting = hotline.do_file_report(
         coordinator,
@@ -106,9 +122,70 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         person=Person.objects.create(full_name="Eusebia Rangel", phone="+12135550145"),
         cell=KOREATOWN,
         eligible=True,
+        trained_until=trained,
+        vouches=2,
     )
     responders.do_alert_responders(coordinator, drill)
+    # A training happening now with one sign-in, and a responder waiting for a second vouch.
+    now = timezone.now()
+    training = trainings.do_schedule_session(
+        coordinator, kind="responder", place="Union hall", starts_at=now,
+        ends_at=now + timedelta(hours=3), title="Rapid response basics",
+    )  # fmt: skip
+    newcomer = Responder.objects.create(
+        person=Person.objects.create(full_name="Nayeli Ortega", phone="+12135550146"),
+        cell=KOREATOWN,
+    )
+    trainings.do_mark_attended(coordinator, training, newcomer.person)
+    trainings.do_vouch(coordinator, newcomer.person)
+    # The assembly: a body with a working group and a member, a meeting with an agenda and a
+    # file, and a time poll.
+    body = assembly_services.do_create_assembly(
+        coordinator, name="Asamblea de Pico-Union", kind="neighborhood", languages=["es", "ko"]
+    )
+    assembly_services.do_create_assembly(
+        coordinator, name="Comisión de Vivienda", kind="working_group", parent=body
+    )
+    assembly_services.do_add_member(coordinator, body, person)
+    assembly_meeting = assembly_services.do_create_meeting(
+        coordinator,
+        body,
+        title="Asamblea de noviembre",
+        starts_at=timezone.now() + timedelta(days=5),
+        place="Escuela Hoover",
+        interpretation_needed=["ko"],
+    )
+    agenda_item = assembly_services.do_add_agenda_item(
+        coordinator, assembly_meeting, title="Brigada", time_box_minutes=15, presenter=person
+    )
+    assembly_services.do_add_agenda_item(
+        coordinator, assembly_meeting, title="Vivienda", time_box_minutes=20
+    )
+    assembly_services.do_attach_file(
+        coordinator,
+        assembly_meeting,
+        SimpleUploadedFile("orden.txt", b"Orden del dia"),
+        agenda_item=agenda_item,
+    )
+    soon = timezone.now() + timedelta(days=3)
+    assembly_poll = assembly_services.do_create_time_poll(
+        coordinator,
+        body,
+        title="Asamblea de diciembre",
+        slots=[
+            assembly_services.SlotInput(soon),
+            assembly_services.SlotInput(soon + timedelta(days=1)),
+        ],
+    )
+    # A meeting in progress: an item on the floor, a progressive stack, interpreters, notes.
+    demo_room.populate(random.Random(2016))
+    room_meeting = Meeting.objects.latest("id")
     return {
+        "room_meeting": room_meeting.id,
+        "assembly": body.id,
+        "assembly_meeting": assembly_meeting.id,
+        "agenda_item": agenda_item.id,
+        "time_poll": assembly_poll.id,
         "zone": zone.id,
         "cell": zone.centre_cell,
         "coordinator": coordinator.id,
@@ -122,6 +199,11 @@ def neighborhood(make_account: Callable[..., User], transactional_db: None) -> d
         "report": waiting.id,
         "incident": incident.id,
         "drill": drill.id,
+        "training": training.id,
+        "vouched": newcomer.person_id,
+        "precinct": precinct.id,
+        "team_member": captain.id,
+        "household": household.id,
     }
 
 
@@ -179,6 +261,18 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "zone-cell": f"/places/zones/{neighborhood['zone']}/cells/{neighborhood['cell']}/",
         "zone-point": f"/places/zones/{neighborhood['zone']}/point/",
         "zone-delete": f"/places/zones/{neighborhood['zone']}/delete/",
+        "coverage": "/places/coverage/",
+        "coverage-precincts": "/places/coverage/?kind=precinct",
+        "precincts": "/places/precincts/",
+        "precinct-team": f"/places/precincts/{neighborhood['precinct']}/",
+        "team-member": (
+            f"/places/precincts/{neighborhood['precinct']}/team/{neighborhood['team_member']}/"
+        ),
+        "walk-list": f"/places/precincts/{neighborhood['precinct']}/walk-list/",
+        "household-delete": (
+            f"/places/precincts/{neighborhood['precinct']}/households/"
+            f"{neighborhood['household']}/delete/"
+        ),
         "console": "/hotline/",
         "report": f"/hotline/reports/{neighborhood['report']}/",
         "incident": f"/hotline/incidents/{neighborhood['incident']}/",
@@ -188,6 +282,29 @@ def test_a_coordinator_can_use_every_page_on_a_small_phone(
         "report-new": "/hotline/reports/new/",
         "hotline-texts": "/hotline/texts/",
         "hotline-text-edit": "/hotline/texts/dispatcher_script/ko/",
+        "trainings": "/trainings/",
+        "training-new": "/trainings/new/",
+        "training": f"/trainings/{neighborhood['training']}/?name=a",
+        "vouches": "/trainings/vouches/",
+        "vouch-chain": f"/trainings/vouches/{neighborhood['vouched']}/chain/",
+        "assemblies": "/assembly/",
+        "assembly-new": "/assembly/bodies/new/",
+        "assembly": f"/assembly/bodies/{neighborhood['assembly']}/",
+        "assembly-edit": f"/assembly/bodies/{neighborhood['assembly']}/edit/",
+        "assembly-member-add": f"/assembly/bodies/{neighborhood['assembly']}/members/add/",
+        "meeting-new": f"/assembly/bodies/{neighborhood['assembly']}/meetings/new/",
+        "meeting": f"/assembly/meetings/{neighborhood['assembly_meeting']}/",
+        "meeting-edit": f"/assembly/meetings/{neighborhood['assembly_meeting']}/edit/",
+        "agenda-item-new": f"/assembly/meetings/{neighborhood['assembly_meeting']}/agenda/add/",
+        "agenda-item": f"/assembly/agenda/{neighborhood['agenda_item']}/",
+        "attachment-new": f"/assembly/meetings/{neighborhood['assembly_meeting']}/files/add/",
+        "time-poll-new": f"/assembly/bodies/{neighborhood['assembly']}/polls/new/",
+        "time-poll": f"/assembly/polls/{neighborhood['time_poll']}/",
+        "meeting-calendar": "/assembly/calendar/",
+        "meeting-room": f"/assembly/meetings/{neighborhood['room_meeting']}/room/",
+        "meeting-minutes": f"/assembly/meetings/{neighborhood['room_meeting']}/minutes/",
+        "minutes-export": f"/assembly/meetings/{neighborhood['room_meeting']}/minutes/export/",
+        "projector": f"/assembly/meetings/{neighborhood['room_meeting']}/projector/",
     }
     for name, path in tour.items():
         page.goto(f"{server}{path}")

@@ -32,7 +32,7 @@ PERSONAS = {
 PUBLIC_PAGES = {"core:login", "core:logout", "core:set_language"}
 # Read by calendar apps, which cannot log in: a secret token in the address stands for the login
 # (tests/shifts/test_read_shift_feed.py).
-TOKEN_PAGES = {"shifts:feed"}
+TOKEN_PAGES = {"shifts:feed", "assembly:feed"}
 TWO_FACTOR_PAGES = {"core:two_factor_verify", "core:two_factor_setup"}
 # Pages that exist today; the walk below must find at least these (a broken walk finds nothing).
 KNOWN_PAGES = {
@@ -46,6 +46,18 @@ KNOWN_PAGES = {
     "organizing:person_create",
     "organizing:person_detail",
     "organizing:person_edit",
+    "organizing:person_stage",
+    "organizing:person_circles",
+    "organizing:person_brought_by",
+    "organizing:circle_list",
+    "organizing:circle_create",
+    "organizing:circle_detail",
+    "organizing:circle_edit",
+    "organizing:circle_member",
+    "organizing:network",
+    "organizing:import",
+    "organizing:import_job",
+    "organizing:export",
     "messaging:simulator",
     "messaging:gateway_list",
     "messaging:gateway_edit",
@@ -72,6 +84,13 @@ KNOWN_PAGES = {
     "places:zone_point",
     "places:zone_delete",
     "places:zone_cell",
+    "places:coverage",
+    "places:precinct_list",
+    "places:precinct_team",
+    "places:team_member",
+    "places:walk_list",
+    "places:walk_list_pdf",
+    "places:household_delete",
     "hotline:console",
     "hotline:stream",
     "hotline:report_create",
@@ -80,10 +99,100 @@ KNOWN_PAGES = {
     "hotline:drill_create",
     "hotline:content_list",
     "hotline:content_edit",
+    "assembly:list",
+    "assembly:room",
+    "assembly:room_minutes",
+    "assembly:room_minutes_export",
+    "assembly:room_projector",
+    "assembly:tally",
+    "trainings:list",
+    "trainings:session_create",
+    "trainings:session",
+    "trainings:vouches",
+    "trainings:vouch_chain",
+    "assembly:body_create",
+    "assembly:body_detail",
+    "assembly:body_edit",
+    "assembly:member_add",
+    "assembly:meeting_create",
+    "assembly:meeting_detail",
+    "assembly:meeting_edit",
+    "assembly:agenda_item_add",
+    "assembly:agenda_item_edit",
+    "assembly:attachment_add",
+    "assembly:attachment",
+    "assembly:poll_create",
+    "assembly:poll_detail",
+    "assembly:calendar_link",
+    "assembly:proposal_list",
+    "assembly:proposal_create",
+    "assembly:proposal_detail",
+    "assembly:proposal_text",
+    "assembly:vote_create",
+    "assembly:vote_detail",
+    "assembly:register",
+    "assembly:decision_detail",
+    "assembly:report_backs",
+    "mobilizing:list",
+    "mobilizing:create",
+    "mobilizing:answer",
+    "mobilizing:detail",
+    "mobilizing:edit",
+    "mobilizing:recruit",
+    "mobilizing:check_in",
+}
+# Pages that run a body's meetings: any logged-in role but partners reaches them, and the body's
+# own rule (Assembly.can_run) then refuses those who neither hold RUN_MEETINGS nor facilitate it.
+# Refusals by a record's own rule, on top of the capability (not in EXPLICIT, which restates the
+# capabilities): here, neither the dispatcher, responder nor member facilitates the sample body.
+ASSEMBLY_RUN_PAGES = {
+    "assembly:meeting_create",
+    "assembly:meeting_edit",
+    "assembly:agenda_item_add",
+    "assembly:agenda_item_edit",
+    "assembly:attachment_add",
+    "assembly:attachment",
+    "assembly:poll_create",
 }
 
 # Written out by hand so the matrix is not only checked against itself.
 EXPLICIT = {
+    ("assembly:list", "member"): 200,
+    ("assembly:list", "partner"): 403,
+    # Members see the room, its minutes and the projector; only the body's facilitators and
+    # note-takers (and coordinators) change anything (tests/assembly/test_run_room.py).
+    ("assembly:room", "member"): 200,
+    ("assembly:room", "partner"): 403,
+    ("assembly:room_minutes", "responder"): 200,
+    ("assembly:room_minutes", "partner"): 403,
+    ("assembly:room_minutes_export", "member"): 200,
+    ("assembly:room_minutes_export", "partner"): 403,
+    ("assembly:room_projector", "facilitator"): 200,
+    ("assembly:room_projector", "partner"): 403,
+    ("assembly:tally", "facilitator"): 200,
+    ("assembly:tally", "member"): 403,
+    # Trainings are run by organizers and facilitators; a dispatcher sees no attendance list.
+    ("trainings:list", "organizer"): 200,
+    ("trainings:list", "facilitator"): 200,
+    ("trainings:list", "dispatcher"): 403,
+    ("trainings:list", "responder"): 403,
+    ("trainings:session", "facilitator"): 200,
+    ("trainings:session", "member"): 403,
+    ("trainings:session_create", "organizer"): 200,
+    # Responders vouch by phone number (no list); dispatchers do not vouch.
+    ("trainings:vouches", "responder"): 200,
+    ("trainings:vouches", "organizer"): 200,
+    ("trainings:vouches", "dispatcher"): 403,
+    ("trainings:vouches", "member"): 403,
+    # The vouch chain is a map of the network's trust: coordinators only.
+    ("trainings:vouch_chain", "coordinator"): 200,
+    ("trainings:vouch_chain", "organizer"): 403,
+    ("trainings:vouch_chain", "dispatcher"): 403,
+    ("trainings:vouch_chain", "responder"): 403,
+    ("assembly:body_detail", "member"): 200,
+    ("assembly:poll_detail", "responder"): 200,
+    ("assembly:body_create", "facilitator"): 403,
+    ("assembly:member_add", "facilitator"): 403,
     ("core:audit_log", "coordinator"): 200,
     ("core:audit_log", "dispatcher"): 403,
     ("core:audit_log", "organizer"): 403,
@@ -98,6 +207,17 @@ EXPLICIT = {
     ("organizing:person_detail", "responder"): 403,
     ("organizing:person_edit", "facilitator"): 403,
     ("organizing:person_create", "organizer"): 200,
+    ("organizing:circle_list", "organizer"): 200,
+    ("organizing:circle_list", "dispatcher"): 403,
+    ("organizing:network", "organizer"): 200,
+    ("organizing:network", "responder"): 403,
+    ("organizing:circle_edit", "member"): 403,
+    ("organizing:import", "organizer"): 200,
+    ("organizing:import", "dispatcher"): 403,
+    ("organizing:import_job", "organizer"): 200,
+    # The whole list with phone numbers: coordinators only, not every organizer.
+    ("organizing:export", "coordinator"): 200,
+    ("organizing:export", "organizer"): 403,
     ("messaging:simulator", "coordinator"): 200,
     ("messaging:simulator", "organizer"): 403,
     ("messaging:gateway_list", "coordinator"): 200,
@@ -141,6 +261,16 @@ EXPLICIT = {
     ("places:zone_cell", "organizer"): 403,
     ("places:zone_delete", "coordinator"): 200,
     ("places:map_settings", "dispatcher"): 403,
+    ("places:coverage", "dispatcher"): 200,
+    ("places:coverage", "organizer"): 200,
+    ("places:coverage", "responder"): 403,
+    ("places:precinct_list", "organizer"): 200,
+    ("places:precinct_list", "dispatcher"): 403,
+    ("places:walk_list", "organizer"): 200,
+    ("places:walk_list", "coordinator"): 200,
+    ("places:walk_list", "dispatcher"): 403,
+    ("places:walk_list_pdf", "organizer"): 200,
+    ("places:walk_list_pdf", "member"): 403,
     ("hotline:console", "dispatcher"): 200,
     ("hotline:console", "coordinator"): 200,
     ("hotline:console", "responder"): 403,
@@ -168,6 +298,23 @@ EXPLICIT = {
     ("hotline:content_list", "dispatcher"): 403,
     ("hotline:content_edit", "dispatcher"): 403,
     ("hotline:content_edit", "partner"): 403,
+    # Members see the coming mobilizations and answer for themselves; partners do not.
+    ("mobilizing:list", "member"): 200,
+    ("mobilizing:list", "responder"): 200,
+    ("mobilizing:list", "partner"): 403,
+    ("mobilizing:answer", "member"): 200,
+    ("mobilizing:answer", "partner"): 403,
+    # Who is coming, recruiting and check-in are for organizers.
+    ("mobilizing:detail", "organizer"): 200,
+    ("mobilizing:detail", "coordinator"): 200,
+    ("mobilizing:detail", "member"): 403,
+    ("mobilizing:detail", "dispatcher"): 403,
+    ("mobilizing:create", "responder"): 403,
+    ("mobilizing:recruit", "organizer"): 200,
+    ("mobilizing:recruit", "facilitator"): 403,
+    ("mobilizing:check_in", "organizer"): 200,
+    ("mobilizing:check_in", "member"): 403,
+    ("mobilizing:edit", "member"): 403,
     ("core:home", "outsider"): 200,
     ("core:home", "member"): 200,
     ("core:my_account", "outsider"): 200,
@@ -252,6 +399,8 @@ def test_each_role_sees_exactly_the_pages_its_capabilities_allow(
                 assert response.status_code == 200, page.name
             continue
         expected = EXPLICIT.get((page.name, persona), expected_status(page, persona))
+        if page.name in ASSEMBLY_RUN_PAGES and persona in ("dispatcher", "responder", "member"):
+            expected = 403
         assert response.status_code == expected, f"{persona} on {page.name}"
         checked.add(page.name)
     assert checked >= KNOWN_PAGES

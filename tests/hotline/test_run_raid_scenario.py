@@ -447,7 +447,15 @@ def recruit_responders(zones: dict[str, Zone]) -> None:
             preferred_language=spec.language,
             languages=[spec.language],
         )
-        Responder.objects.create(person=person, cell=cell, eligible=True, available=True)
+        # Eligible: a current training and two vouches (kept by trainings), and the flag.
+        Responder.objects.create(
+            person=person,
+            cell=cell,
+            eligible=True,
+            available=True,
+            trained_until=django_timezone.now() + timedelta(days=300),
+            vouches=2,
+        )
 
 
 def night_shift(make_account: MakeAccount) -> dict[str, Dispatcher]:

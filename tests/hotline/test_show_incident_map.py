@@ -30,6 +30,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HOME = services.cell_for_point(34.0617, -118.3005)
 RING_1 = sorted(h3.grid_ring(HOME, 1))
 FAR = sorted(h3.grid_ring(HOME, 6))[0]
+TRAINED = timezone.now() + timedelta(days=300)
 
 
 def responder(name: str, cell: str, n: int, **fields: object) -> Responder:
@@ -37,7 +38,10 @@ def responder(name: str, cell: str, n: int, **fields: object) -> Responder:
         full_name=name, phone=f"+1213555{n:04d}", preferred_language="es", languages=["es"]
     )
     return Responder.objects.create(
-        person=person, cell=cell, **{"eligible": True, "available": True, **fields}
+        person=person,
+        cell=cell,
+        # Eligible: a current training and two vouches (kept by trainings), and the flag.
+        **{"eligible": True, "available": True, "trained_until": TRAINED, "vouches": 2, **fields},
     )
 
 

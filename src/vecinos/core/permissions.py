@@ -31,6 +31,10 @@ class Capability(StrEnum):
     VIEW_DISPATCH_OVERVIEW = "view_dispatch_overview"
     VIEW_PEOPLE = "view_people"
     EDIT_PEOPLE = "edit_people"
+    # Adding people from a CSV file (from the web; the command line needs no account).
+    IMPORT_PEOPLE = "import_people"
+    # Downloading everyone's contact details as a file: the whole list leaves Vecinos.
+    EXPORT_PEOPLE = "export_people"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ACCOUNTS = "manage_accounts"
     USE_PHONE_SIMULATOR = "use_phone_simulator"
@@ -52,12 +56,34 @@ class Capability(StrEnum):
     VIEW_MAP = "view_map"
     # Adding, drawing and deleting zones; the map's tile server.
     MANAGE_ZONES = "manage_zones"
+    # Precinct teams and walk lists (home addresses): organizers and coordinators.
+    ORGANIZE_PRECINCTS = "organize_precincts"
     # The hotline's dispatcher console: reports, incidents, callers' numbers on request.
     USE_CONSOLE = "use_console"
     # The web form that files a report to the hotline (partners see nothing of what follows).
     FILE_REPORTS = "file_reports"
     # The know-your-rights texts and the dispatcher's script (a lawyer should review each version).
     EDIT_HOTLINE_CONTENT = "edit_hotline_content"
+    # The popular assembly: its bodies, meetings, agendas and decisions (not partners).
+    VIEW_ASSEMBLIES = "view_assemblies"
+    # Planning and running any body's meetings (a body's own facilitators run its meetings too).
+    RUN_MEETINGS = "run_meetings"
+    # Creating bodies and changing who is in them.
+    MANAGE_ASSEMBLIES = "manage_assemblies"
+    # Training sessions: scheduling them, their sign-in code, marking who attended.
+    RUN_TRAININGS = "run_trainings"
+    # Vouching for a responder (the service also checks the voucher is trusted: see
+    # trainings.services.may_vouch). Organizers see who waits; responders vouch by phone number.
+    VOUCH_FOR_RESPONDERS = "vouch_for_responders"
+    # Who vouched for whom, back to the first: a map of the network's trust.
+    VIEW_VOUCH_CHAIN = "view_vouch_chain"
+    # Running the room (speakers' list, minutes) of any body's meeting; otherwise only the body's
+    # own facilitators and note-takers do. Coordinators only.
+    RUN_ANY_ROOM = "run_any_room"
+    # Seeing coming mobilizations (time and meeting place) and answering for oneself.
+    JOIN_MOBILIZATIONS = "join_mobilizations"
+    # Adding mobilizations, who is coming and on the waitlist, invitations, check-in.
+    MANAGE_MOBILIZATIONS = "manage_mobilizations"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -71,14 +97,42 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_MAP,
             Capability.ALERT_RESPONDERS,
             Capability.APPROVE_BROAD_ALERT,
+            Capability.VIEW_ASSEMBLIES,
+            Capability.JOIN_MOBILIZATIONS,
         }
     ),
     Role.ORGANIZER: frozenset(
-        {Capability.VIEW_PEOPLE, Capability.EDIT_PEOPLE, Capability.VIEW_MAP}
+        {
+            Capability.VIEW_PEOPLE,
+            Capability.EDIT_PEOPLE,
+            Capability.IMPORT_PEOPLE,
+            Capability.VIEW_MAP,
+            Capability.ORGANIZE_PRECINCTS,
+            Capability.VIEW_ASSEMBLIES,
+            Capability.RUN_MEETINGS,
+            Capability.MANAGE_ASSEMBLIES,
+            Capability.RUN_TRAININGS,
+            Capability.VOUCH_FOR_RESPONDERS,
+            Capability.JOIN_MOBILIZATIONS,
+            Capability.MANAGE_MOBILIZATIONS,
+        }
     ),
-    Role.FACILITATOR: frozenset(),
-    Role.RESPONDER: frozenset(),
-    Role.MEMBER: frozenset(),
+    Role.FACILITATOR: frozenset(
+        {
+            Capability.VIEW_ASSEMBLIES,
+            Capability.RUN_MEETINGS,
+            Capability.RUN_TRAININGS,
+            Capability.JOIN_MOBILIZATIONS,
+        }
+    ),
+    Role.RESPONDER: frozenset(
+        {
+            Capability.VIEW_ASSEMBLIES,
+            Capability.VOUCH_FOR_RESPONDERS,
+            Capability.JOIN_MOBILIZATIONS,
+        }
+    ),
+    Role.MEMBER: frozenset({Capability.VIEW_ASSEMBLIES, Capability.JOIN_MOBILIZATIONS}),
     Role.PARTNER: frozenset({Capability.FILE_REPORTS}),
 }
 

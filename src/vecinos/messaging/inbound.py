@@ -36,14 +36,21 @@ Handler = Callable[[InboundMessage], bool]
 HANDLERS: list[tuple[str, Handler]] = []
 
 
-def register_handler(name: str, handler: Handler) -> None:
+def register_handler(name: str, handler: Handler, *, before: str | None = None) -> None:
     """Let an app read texts that are not keywords (the hotline's reports, the assembly's votes).
 
     ``handler(inbound)`` runs inside the processing transaction and returns True when it took the
     text; it must be idempotent, because a crash before commit runs it again. ``name`` is recorded
     as ``handled_as``. A handler expecting a coded answer reads it with :func:`take_reply`.
+    ``before`` names a handler this one must run ahead of (the hotline's, which takes any text as
+    a report); otherwise handlers run in registration order.
     """
-    if all(existing != name for existing, _handler in HANDLERS):
+    if any(existing == name for existing, _handler in HANDLERS):
+        return
+    names = [existing for existing, _handler in HANDLERS]
+    if before is not None and before in names:
+        HANDLERS.insert(names.index(before), (name, handler))
+    else:
         HANDLERS.append((name, handler))
 
 

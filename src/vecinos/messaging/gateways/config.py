@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vecinos.messaging import rates
@@ -158,12 +159,19 @@ def credentials(name: str) -> GatewayConfig:
     messages it already carries (delivery reports, replies)."""
     from vecinos.messaging.models import GatewaySetup
 
-    row = GatewaySetup.objects.filter(name=name).first()
-    if row is not None:
-        return GatewayConfig(name, options=dict(row.options or {}), secrets=unseal(row.secrets))
-    if GatewaySetup.objects.exists():
+    # One query for every webhook: this gateway's row, or else any row (then the page is in force
+    # and this gateway is not set up there), or none (then the environment is).
+    first = (
+        GatewaySetup.objects.annotate(wanted=Q(name=name))
+        .order_by("-wanted", "id")
+        .only("name", "options", "secrets")
+        .first()
+    )
+    if first is None:
+        return from_environment(every=True).get(name) or GatewayConfig(name)
+    if first.name != name:
         return GatewayConfig(name)
-    return from_environment(every=True).get(name) or GatewayConfig(name)
+    return GatewayConfig(name, options=dict(first.options or {}), secrets=unseal(first.secrets))
 
 
 def unseal(secrets: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from vecinos import keyfiles
 
 REPO = Path(__file__).resolve().parents[5]
-BENCHMARKS = ("fanout", "intake", "match", "alert")
+BENCHMARKS = ("fanout", "intake", "match", "alert", "tally")
 
 
 class Command(BaseCommand):
