@@ -24,13 +24,17 @@ def test_the_demo_starts_serves_the_login_page_stops_cleanly_and_keeps_its_data(
     tmp_path: Path,
 ) -> None:
     port = free_port()
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "vecinos", "demo", "--port", str(port)],
-        cwd=REPO,
-        env=demo_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # A file, not a pipe: nothing the demo or its children print can ever wait on this test
+    # reading it, and what they printed is there to read if the demo does not stop.
+    log = tmp_path / "demo.log"
+    with log.open("wb") as sink:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "vecinos", "demo", "--port", str(port)],
+            cwd=REPO,
+            env=demo_env(tmp_path),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_port(port, demo, limit=120)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as response:
@@ -40,10 +44,14 @@ def test_the_demo_starts_serves_the_login_page_stops_cleanly_and_keeps_its_data(
         demo.send_signal(signal.SIGINT)
         # About two seconds on a quiet machine; CI runs both databases' suites at once, where
         # the worker may be finishing a batch of the demo's first messages when asked to stop.
-        output = demo.communicate(timeout=180)[0].decode()
+        try:
+            demo.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the demo did not stop:\n{log.read_text()}") from None
     finally:
         if demo.poll() is None:
             demo.kill()
+    output = log.read_text()
     assert demo.returncode == 0, output
     assert f"open http://127.0.0.1:{port}/" in output
     assert "dispatcher" in output and "vecinos-demo" in output

@@ -12,7 +12,7 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tests.core.jobs import append_line
+from tests.core.jobs import append_line, meet
 from tests.processes import start_vecinos
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,6 +20,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_two_workers_share_the_queue_without_doing_a_job_twice(tmp_path: Path) -> None:
     out = tmp_path / "lines"
+    arrivals = tmp_path / "arrivals"
+    arrivals.mkdir()
+    # Each worker first holds one "meet" job until the other holds one too: both take part.
+    for _ in range(2):
+        meet.enqueue(str(arrivals), 2)
     jobs = 120
     for number in range(jobs):
         append_line.enqueue(str(out), number)
@@ -32,8 +37,8 @@ def test_two_workers_share_the_queue_without_doing_a_job_twice(tmp_path: Path) -
     assert sorted(done) == list(range(jobs))
     assert set(done.values()) == {1}, "a job ran twice"
     statuses = Counter(DBTaskResult.objects.values_list("status", flat=True))
-    assert statuses == {TaskResultStatus.SUCCESSFUL: jobs}
-    # Both workers took part (120 jobs are far more than one worker's start-up head start).
+    assert statuses == {TaskResultStatus.SUCCESSFUL: jobs + 2}
+    assert len(list(arrivals.iterdir())) == 2
     assert (
         len({tuple(ids) for ids in DBTaskResult.objects.values_list("worker_ids", flat=True)}) == 2
     )
