@@ -207,6 +207,24 @@ def populate(rng: random.Random) -> dict[str, int]:
     attachment.file.save("orden-del-dia.pdf", ContentFile(agenda_pdf), save=False)
     attachment.save()
 
+    # The assemblies of the past year, closed, each with the count taken in the room: a dozen
+    # neighbors at first, more as the network grew (the growth dashboard charts them).
+    for months_ago, present in zip(
+        range(11, 1, -1), (9, 12, 11, 15, 14, 19, 22, 21, 27, 33), strict=True
+    ):
+        held = _local(now - timedelta(days=28 + 30 * (months_ago - 1)), 18, 30)
+        Meeting.objects.create(
+            assembly=assembly,
+            title="Asamblea vecinal de " + _month_name(held),
+            starts_at=held,
+            ends_at=held + timedelta(hours=2),
+            place="Escuela Primaria Hoover, cafetería",
+            languages=["es", "ko", "en"],
+            status=MeetingStatus.CLOSED,
+            attendance_count=present,
+            created_by=accounts["facilitator"],
+            is_demo=True,
+        )
     # Last month's assembly, closed, with its attendance.
     past = _local(now - timedelta(days=28), 18, 30)
     Meeting.objects.create(

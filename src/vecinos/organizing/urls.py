@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:person_id>/stage/", views.person_stage, name="person_stage"),
     path("<int:person_id>/circles/", views.person_circles, name="person_circles"),
     path("<int:person_id>/brought-by/", views.person_brought_by, name="person_brought_by"),
+    path("growth/", views.growth, name="growth"),
     path("circles/", views.circle_list, name="circle_list"),
     path("circles/new/", views.circle_create, name="circle_create"),
     path("circles/network/", views.network, name="network"),

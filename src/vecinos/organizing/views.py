@@ -16,6 +16,7 @@ from vecinos.core.permissions import Capability, can, requires
 from vecinos.messaging.services import do_record_consent
 from vecinos.organizing import circles as circle_queries
 from vecinos.organizing import exporting, jobs, services
+from vecinos.organizing import growth as growth_queries
 from vecinos.organizing.choices import ImportStatus, Stage
 from vecinos.organizing.forms import (
     BroughtByForm,
@@ -179,6 +180,13 @@ def network(request: HttpRequest) -> HttpResponse:
         "organizing/network.html",
         {"network": circle_queries.network_for(user), "days": circle_queries.GROWTH_DAYS},
     )
+
+
+@requires(Capability.VIEW_PEOPLE)
+def growth(request: HttpRequest) -> HttpResponse:
+    """The network's growth over the last twelve months, as charts and the same as tables."""
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "organizing/growth.html", {"growth": growth_queries.growth_for(user)})
 
 
 @requires(Capability.EDIT_PEOPLE)

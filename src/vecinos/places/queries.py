@@ -19,6 +19,8 @@ from vecinos.places.models import Household, TeamMember, Zone, ZoneCell
 from vecinos.places.walklists import group_by_street
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from vecinos.core.models import User
 
 # Rings of cells drawn around the network (and the zone) on a zone's drawing map.
@@ -206,23 +208,32 @@ def coverage(user: User, kind: str = ZoneKind.NEIGHBORHOOD) -> list[Coverage]:
     from vecinos.responders.queries import dispatchable
 
     check(user, Capability.VIEW_MAP)
-    per_cell: dict[str, int] = {}
-    rows = (
+    per_zone = count_per_zone(
         dispatchable(timezone.now())
         .exclude(cell="")
         .order_by()
         .values("cell")
         .annotate(n=Count("id"))
-        .values_list("cell", "n")
+        .values_list("cell", "n"),
+        kind,
     )
-    for cell, n in rows:
-        if h3.is_valid_cell(cell) and h3.get_resolution(cell) > CELL_RESOLUTION:
-            cell = h3.cell_to_parent(cell, CELL_RESOLUTION)
-        per_cell[cell] = per_cell.get(cell, 0) + n
-    per_zone: dict[int, int] = {}
-    for zone_id, cell in ZoneCell.objects.filter(
-        Q(kind=kind) & Q(cell__in=sorted(per_cell))
-    ).values_list("zone_id", "cell"):
-        per_zone[zone_id] = per_zone.get(zone_id, 0) + per_cell[cell]
     zones = Zone.objects.filter(kind=kind).select_related("parent")
     return [Coverage(zone, per_zone.get(zone.id, 0)) for zone in zones]
+
+
+def count_per_zone(per_cell: Iterable[tuple[str, int]], kind: str) -> dict[int | None, int]:
+    """Counts per H3 cell summed per zone of ``kind`` (a finer cell counts in its parent), in
+    one query. Counts in cells outside every zone of that kind are under the key None."""
+    by_cell: dict[str, int] = {}
+    for cell, n in per_cell:
+        if h3.is_valid_cell(cell) and h3.get_resolution(cell) > CELL_RESOLUTION:
+            cell = h3.cell_to_parent(cell, CELL_RESOLUTION)
+        by_cell[cell] = by_cell.get(cell, 0) + n
+    per_zone: dict[int | None, int] = {}
+    for zone_id, cell in ZoneCell.objects.filter(
+        Q(kind=kind) & Q(cell__in=sorted(by_cell))
+    ).values_list("zone_id", "cell"):
+        per_zone[zone_id] = per_zone.get(zone_id, 0) + by_cell.pop(cell)
+    if by_cell:
+        per_zone[None] = sum(by_cell.values())
+    return per_zone
