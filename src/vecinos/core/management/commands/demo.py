@@ -94,6 +94,9 @@ class Command(BaseCommand):
         def stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
+        # SIGINT too, explicitly: a process started in the background by a shell script begins
+        # with SIGINT ignored, and Python then leaves it ignored; Ctrl-C must always stop the demo.
+        signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         try:
