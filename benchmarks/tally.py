@@ -18,7 +18,7 @@ import random
 import time
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from vecinos.assembly import counting
 from vecinos.assembly import proposals as services
@@ -92,6 +92,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         raise SystemExit("count_vote and instant_runoff disagree")
 
     return {
+        "database": connection.vendor,
         "ballots": len(rankings),
         "options": size,
         "rounds": len(result.rounds),

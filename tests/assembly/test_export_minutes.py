@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -47,9 +46,10 @@ def lupe(make_account: MakeAccount, meeting: Meeting) -> User:
 
 
 @pytest.fixture
-def decisions() -> Iterator[None]:
-    before = minutes.decision_source, minutes.decisions_connected
-    minutes.use_decision_source(
+def decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        minutes,
+        "decision_source",
         lambda meeting: [
             DecisionLine(
                 title="Apoyar la huelga",
@@ -59,10 +59,8 @@ def decisions() -> Iterator[None]:
                 without_quorum=True,
                 actions=("Grupo de trabajo legal: carta al dueño, 1 de mayo",),
             )
-        ]
+        ],
     )
-    yield
-    minutes.decision_source, minutes.decisions_connected = before
 
 
 def export(client: Client, meeting: Meeting, language: str, fmt: str) -> bytes:

@@ -3,8 +3,6 @@ translations only, a missing one shown as missing), refreshed by htmx polling.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -81,16 +79,15 @@ def test_htmx_gets_only_the_fragment(lupe: User, meeting: Meeting, watcher: Clie
 
 
 @pytest.fixture
-def proposal_shown() -> Iterator[None]:
-    before = projector.proposal_source
-    projector.use_proposal_source(
+def proposal_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        projector,
+        "proposal_source",
         lambda meeting: projector.ProjectedProposal(
             title={"es": "Apoyar la huelga", "ko": "파업 지지"},
             text={"es": "La asamblea apoya a los inquilinos."},
-        )
+        ),
     )
-    yield
-    projector.proposal_source = before
 
 
 def test_a_proposal_put_up_shows_side_by_side_with_missing_translations(

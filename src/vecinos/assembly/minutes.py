@@ -3,9 +3,8 @@ interpreted, each agenda item with its notes, and the decisions taken. Exported 
 PDF in a chosen language: the headings and labels are translated, what people wrote stays as
 they wrote it, and an item's title is the human translation when there is one.
 
-Decisions come from assembly-proposals' register through :data:`decision_source`, a function
-set once at import (see :func:`use_decision_source`); until that register exists, minutes list
-no decisions and say so.
+Decisions come from the decision register through :data:`decision_source` (a seam the tests
+replace with invented decisions).
 """
 
 from __future__ import annotations
@@ -53,14 +52,6 @@ def _register(meeting: Meeting) -> list[DecisionLine]:
 
 # Called inside the minutes' language, so labels it builds are in that language.
 decision_source: DecisionSource = _register
-decisions_connected = True
-
-
-def use_decision_source(source: DecisionSource) -> None:
-    """Make the minutes pull decisions from ``source`` (the decision register's adapter)."""
-    global decision_source, decisions_connected  # set once, at app loading
-    decision_source = source
-    decisions_connected = True
 
 
 @dataclass(frozen=True)
@@ -89,7 +80,6 @@ class Minutes:
     interpretation: list[tuple[str, str, str]]  # (language label, table, interpreter)
     items: list[MinutesItem]
     decisions: list[DecisionLine]
-    decisions_connected: bool
     status: str
     generated_at: datetime = field(default_factory=timezone.now)
 
@@ -147,7 +137,6 @@ def build_minutes(meeting: Meeting, language: str) -> Minutes:
                 for index, item in enumerate(items, start=1)
             ],
             decisions=decision_source(meeting),
-            decisions_connected=decisions_connected,
             status=str(meeting.get_status_display()),
         )
 
@@ -246,9 +235,7 @@ def sections(minutes: Minutes) -> list[tuple[str, list[str]]]:
                 body.append(_turns(item))
             result.append((_item_heading(item), body))
 
-        if not minutes.decisions_connected:
-            decisions = [_("The decision register is not connected yet; no decisions listed.")]
-        elif not minutes.decisions:
+        if not minutes.decisions:
             decisions = [_("No decisions were taken.")]
         else:
             decisions = [line for d in minutes.decisions for line in _decision_lines(d)]

@@ -44,14 +44,8 @@ def _being_voted(meeting: Meeting) -> ProjectedProposal | None:
     return proposal_being_voted(meeting)
 
 
+# The proposal shown now, or None for the current agenda item (a seam the tests replace).
 proposal_source: ProposalSource = _being_voted
-
-
-def use_proposal_source(source: ProposalSource) -> None:
-    """Let the proposals' pages put a proposal on the projector (``source`` returns the one shown
-    now, or None for the current agenda item)."""
-    global proposal_source  # set once, at app loading
-    proposal_source = source
 
 
 @dataclass(frozen=True)
