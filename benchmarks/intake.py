@@ -2,10 +2,14 @@
 `vecinos serve` from a load generator on loopback.
 
 Reports accepted webhooks per second with their p50 and p99 latency, and proves none was lost: every
-accepted text is stored once and processed (read as a keyword or a report) before the answer. One
-delivery in fifty repeats an earlier MessageSid, as providers do on a timeout; those must be stored
-once. The baseline, measured against the same server in the same run, is the rate of requests
-refused for a bad signature: the HTTP and Django floor without any database write.
+accepted text is stored once before its answer, and every stored text is then read (as a keyword,
+a report, …) by the worker's code, whose rate is reported too. One delivery in fifty repeats an
+earlier MessageSid, as providers do on a timeout; those must be stored once. The baseline,
+measured against the same server in the same run, is the rate of requests refused for a bad
+signature: the HTTP floor with the signature check and no write.
+
+By default nothing reads the texts during the load (a flood is accepted first, read right after);
+``--with-worker`` runs `vecinos worker` beside the server during the load, as in production.
 
 Texts come from a pool of numbers, so most open a report (with its know-your-rights reply queued)
 and the rest join one.
@@ -32,6 +36,7 @@ from django.db import connection
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from vecinos.hotline.models import Report
+from vecinos.messaging import inbound
 from vecinos.messaging.models import InboundMessage
 
 AUTH_TOKEN = "bench-intake"  # noqa: S105  # loopback only
@@ -53,6 +58,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server-workers", type=int, default=2, help="`vecinos serve` processes")
     parser.add_argument("--senders", type=int, default=5000, help="distinct phone numbers")
     parser.add_argument(
+        "--redis",
+        default="",
+        help="VECINOS_REDIS_URL for the server (then the worker, not the server, reads texts)",
+    )
+    parser.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="run `vecinos worker` during the load (it reads texts while they arrive)",
+    )
+    parser.add_argument(
         "--max-rate",
         type=int,
         default=1500,
@@ -69,7 +84,7 @@ def free_port() -> int:
 class Server:
     """`vecinos serve` in processes of its own, pointed at this benchmark's database."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, redis_url: str = "") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -81,7 +96,9 @@ class Server:
             "VECINOS_TWILIO_FROM": HOTLINE,
             # Every number may open reports as fast as the load sends them.
             "VECINOS_INTAKE_TEXTS_PER_HOUR": "1000000",
+            "VECINOS_REDIS_URL": redis_url,
         }
+        self.env = env
         self.log = Path(
             tempfile.mkstemp(prefix="serve-", dir=os.environ.get("VECINOS_DATA_DIR"))[1]
         )
@@ -227,7 +244,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(options: dict[str, Any]) -> dict[str, Any]:
-    server = Server(options["server_workers"])
+    server = Server(options["server_workers"], options["redis"])
     try:
         load = Load(server.url, options["senders"])
         address = ("127.0.0.1", server.port)
@@ -246,9 +263,22 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         if set(base_statuses) != {403}:
             log = server.errors()
             raise RuntimeError(f"forged deliveries were not all refused: {base_statuses}\n{log}")
-        latencies, statuses, accepted, elapsed = asyncio.run(
-            hammer(address, options["seconds"], options["connections"], signed)
-        )
+        worker = None
+        if options["with_worker"]:
+            worker = subprocess.Popen(  # our own command
+                [sys.executable, "-m", "vecinos", "worker", "--interval", "0.2"],
+                env=server.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        try:
+            latencies, statuses, accepted, elapsed = asyncio.run(
+                hammer(address, options["seconds"], options["connections"], signed)
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=120)
     finally:
         server.stop()
     if any(status >= 500 for status in statuses):
@@ -259,11 +289,18 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
             "provider_message_id", flat=True
         )
     )
+    read_during_load = InboundMessage.objects.filter(processed_at__isnull=False).count()
+    # What the worker does next: read every text still waiting, timed.
+    started = time.perf_counter()
+    read_after = inbound.process_pending()
+    reading_s = time.perf_counter() - started
     unprocessed = InboundMessage.objects.filter(processed_at__isnull=True).count()
     return {
         "benchmark": "intake",
         "database": connection.vendor,
         "server_workers": options["server_workers"],
+        "redis": bool(options["redis"]),
+        "with_worker": options["with_worker"],
         "connections": options["connections"],
         "baseline_refused_per_s": round(sum(base_statuses.values()) / base_elapsed),
         "baseline_p50_ms": round(statistics.median(base_latencies) * 1000, 1),
@@ -281,6 +318,9 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         "distinct_accepted": len(accepted),
         "stored": len(stored),
         "lost": len(accepted - stored),
-        "stored_unprocessed": unprocessed,
+        "read_during_load": read_during_load,
+        "read_after_load": read_after,
+        "read_per_s": round(read_after / reading_s) if read_after else None,
+        "stored_unread": unprocessed,
         "reports_opened": Report.objects.count(),
     }

@@ -66,9 +66,17 @@ def take_reply(inbound: InboundMessage, codes: Mapping[str, str]) -> Reply | Non
 
 
 def receive(
-    *, gateway: str, provider_message_id: str, sender: str, body: str, recipient: str = ""
+    *,
+    gateway: str,
+    provider_message_id: str,
+    sender: str,
+    body: str,
+    recipient: str = "",
+    deferred: bool = False,
 ) -> InboundMessage | None:
-    """Store a text, once per provider message id, and process it after commit.
+    """Store a text, once per provider message id, and process it after commit; or, when
+    ``deferred``, leave that to the worker (:func:`process_pending`), so that a provider's
+    webhook answers as soon as the text is safe in the database, however many arrive at once.
 
     Returns None for a duplicate delivery (already stored, processed once) and raises
     InvalidPhoneNumberError for a sender that is not a phone number.
@@ -87,7 +95,8 @@ def receive(
                 body=text,
                 person=person_for(e164),
             )
-            transaction.on_commit(lambda: process(inbound.id))
+            if not deferred:
+                transaction.on_commit(lambda: process(inbound.id))
     except IntegrityError:
         return None
     return inbound
@@ -131,12 +140,24 @@ def _hand_over(inbound: InboundMessage) -> str:
     return "unmatched"
 
 
-def process_pending() -> int:
-    """Process texts stored but never processed (a crash between commit and processing)."""
+def read_by_worker() -> bool:
+    """Whether the worker reads the texts a provider's webhook stores (else the web process that
+    stored them does, right after answering). Only with Redis: the hotline's consoles hear of a
+    report the worker opened through Redis; without it, only events of their own web process
+    reach them at once."""
+    return bool(settings.VECINOS_REDIS_URL)
+
+
+def process_pending(limit: int | None = None) -> int:
+    """Process texts stored but not yet processed, oldest first: those a webhook left to the
+    worker, and any a crash left between commit and processing. Returns how many."""
+    pending = (
+        InboundMessage.objects.filter(processed_at__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     done = 0
-    for inbound_id in InboundMessage.objects.filter(processed_at__isnull=True).values_list(
-        "id", flat=True
-    ):
+    for inbound_id in pending[:limit] if limit is not None else pending:
         process(inbound_id)
         done += 1
     return done

@@ -17,6 +17,8 @@ from vecinos.messaging.gateways.twilio.gateway import close_async_client
 logger = logging.getLogger(__name__)
 RECOVER_EVERY_SECONDS = 30
 SIGNAL_POLL_SECONDS = 2
+# Stored texts read per turn of the loop (see run_once).
+INBOUND_BATCH = 20
 # Shortest nap when a message is due but was not claimable (another worker holds it locked).
 MIN_IDLE_SECONDS = 0.005
 
@@ -35,22 +37,28 @@ class OutboxWorker:
         self._last_signal_poll = 0.0
 
     def run_once(self, pool: ThreadPoolExecutor) -> int:
-        """Recover abandoned messages when due, then send one batch; returns how many."""
+        """Recover abandoned messages when due, read stored texts, then send one batch; returns
+        how many texts and messages were handled."""
         if time.monotonic() - self._last_recovery > RECOVER_EVERY_SECONDS:
             recovered = outbox.recover_abandoned()
             if recovered:
                 logger.warning("took back %d messages from a worker that stopped", recovered)
-            inbound.process_pending()
+            if not inbound.read_by_worker():
+                inbound.process_pending()  # stragglers: a crash between storing and reading
             health.check_slow_broadcasts()
             self._last_recovery = time.monotonic()
         if time.monotonic() - self._last_signal_poll > SIGNAL_POLL_SECONDS:
             inbound.poll_signal()
             self._last_signal_poll = time.monotonic()
         periodic.run_due()
+        # With Redis, the texts Twilio's webhook stored (it answers before they are read): a few
+        # each turn, so a flood of texts never holds up the alerts in the outbox, and the replies
+        # they queue go out in the same turn.
+        texts = inbound.process_pending(limit=INBOUND_BATCH) if inbound.read_by_worker() else 0
         ids = outbox.claim(self.worker_id, limit=self.concurrency)
         if ids:
             outbox.deliver_batch(ids, self.worker_id, pool)
-        return len(ids)
+        return len(ids) + texts
 
     def run(self, until_empty: bool = False) -> None:
         # The threads only talk to providers; the database work of a batch stays in this thread.

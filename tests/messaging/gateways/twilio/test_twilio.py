@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from twilio.request_validator import RequestValidator
 
 from tests.messaging.gateways.twilio.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, PUBLIC, FakeTwilio
@@ -18,6 +19,7 @@ from vecinos.messaging.choices import Channel, MessageStatus
 from vecinos.messaging.gateways.twilio.gateway import TwilioGateway
 from vecinos.messaging.models import InboundMessage, OutboundMessage
 from vecinos.messaging.services import queue_message
+from vecinos.messaging.worker import OutboxWorker
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,23 @@ def test_a_signed_inbound_text_is_stored_and_answered(
         again = post_signed(client, "/hooks/twilio/sms", params)
     assert again.status_code == 200
     assert InboundMessage.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
+def test_with_redis_the_text_waits_for_the_worker_s_next_turn(
+    twilio: FakeTwilio, client: Client, redis_url: str
+) -> None:
+    params = {"MessageSid": "SM" + "b" * 32, "From": "+13235550117", "To": "+12135550100",
+              "Body": "AYUDA"}  # fmt: skip
+    with override_settings(VECINOS_REDIS_URL=redis_url):
+        assert post_signed(client, "/hooks/twilio/sms", params).status_code == 200
+        assert InboundMessage.objects.get().processed_at is None
+        with ThreadPoolExecutor(2) as pool:
+            OutboxWorker("worker-test", 2).run_once(pool)
+    stored = InboundMessage.objects.get()
+    assert stored.handled_as == "keyword.help"
+    # Read and answered in the same turn: the reply went to the provider.
+    reply = OutboundMessage.objects.get()
+    assert reply.status in {MessageStatus.SENT, MessageStatus.DELIVERED}
 
 
 @pytest.mark.parametrize("how", ["unsigned", "forged", "other body"])

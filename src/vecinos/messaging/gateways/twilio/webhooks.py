@@ -5,6 +5,9 @@ nothing is stored or logged."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
@@ -39,12 +42,19 @@ RECORDING_COMPLETED = "completed"
 
 
 def signed(request: HttpRequest) -> bool:
+    params = {key: request.POST.get(key, "") for key in request.POST}
+    return valid_signature(
+        request.get_full_path(), params, request.headers.get("X-Twilio-Signature", "")
+    )
+
+
+def valid_signature(path: str, params: Mapping[str, str], signature: str) -> bool:
+    """Whether ``signature`` is Twilio's for our public URL + ``path`` (with its query) and the
+    form ``params``, under the auth token in force."""
     token = config.credentials("twilio").option("auth_token")
-    signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
-    url = f"{settings.PUBLIC_URL}{request.get_full_path()}"
-    params = {key: request.POST.get(key, "") for key in request.POST}
+    url = f"{settings.PUBLIC_URL}{path}"
     return bool(RequestValidator(token).validate(url, params, signature))
 
 
@@ -52,26 +62,54 @@ def twiml(response: MessagingResponse | VoiceResponse, status: int = 200) -> Htt
     return HttpResponse(str(response), content_type="text/xml", status=status)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a webhook answers, whichever server path took the request."""
+
+    status: int
+    content_type: str
+    body: str
+
+
+EMPTY_TWIML = str(MessagingResponse())
+
+
+def accept_sms(path: str, params: Mapping[str, str], signature: str) -> tuple[Answer, int | None]:
+    """An inbound text, signed by Twilio: stored once (a repeated MessageSid is not stored
+    again), and answered with empty TwiML (answers go later through the outbox). Returns the
+    answer and the id of the text newly stored, which is not read yet: the caller reads it after
+    answering, or leaves it to the worker (:func:`inbound.read_by_worker`). The fast path in
+    front of Django (``fast.py``) and the Django view both call this."""
+    if not valid_signature(path, params, signature):
+        return Answer(403, "text/plain", "invalid signature"), None
+    sid = params.get("MessageSid", "")
+    if not sid:
+        return Answer(400, "text/plain", "MessageSid is missing"), None
+    try:
+        stored = inbound.receive(
+            gateway="twilio",
+            provider_message_id=sid,
+            sender=params.get("From", ""),
+            recipient=params.get("To", ""),
+            body=params.get("Body", ""),
+            deferred=True,
+        )
+    except InvalidPhoneNumberError:
+        return Answer(400, "text/plain", "From is not a phone number"), None
+    return Answer(200, "text/xml", EMPTY_TWIML), stored.id if stored is not None else None
+
+
 @csrf_exempt
 @require_POST
 def sms(request: HttpRequest) -> HttpResponse:
-    """An inbound text. Answers come later through the outbox, so the TwiML reply is empty."""
-    if not signed(request):
-        return HttpResponseForbidden("invalid signature")
-    sid = request.POST.get("MessageSid", "")
-    if not sid:
-        return HttpResponse("MessageSid is missing", status=400, content_type="text/plain")
-    try:
-        inbound.receive(
-            gateway="twilio",
-            provider_message_id=sid,
-            sender=request.POST.get("From", ""),
-            recipient=request.POST.get("To", ""),
-            body=request.POST.get("Body", ""),
-        )
-    except InvalidPhoneNumberError:
-        return HttpResponse("From is not a phone number", status=400, content_type="text/plain")
-    return twiml(MessagingResponse())
+    """An inbound text, when Django serves it (under WSGI; under ASGI, ``fast.py`` answers)."""
+    params = {key: request.POST.get(key, "") for key in request.POST}
+    answer, stored = accept_sms(
+        request.get_full_path(), params, request.headers.get("X-Twilio-Signature", "")
+    )
+    if stored is not None and not inbound.read_by_worker():
+        inbound.process(stored)
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
 @csrf_exempt
