@@ -100,6 +100,8 @@ def text_in(django_capture_on_commit_callbacks: Any) -> TextIn:
             )
             if message is not None and at is not None:
                 InboundMessage.objects.filter(id=message.id).update(received_at=at)
+        if message is not None:
+            message.refresh_from_db()  # as it was read
         return message
 
     return deliver

@@ -17,11 +17,14 @@ def text_in(django_capture_on_commit_callbacks: Any) -> TextIn:
 
     def deliver(body: str, sender: str = "+13235550150", message_id: str = "") -> Any:
         with django_capture_on_commit_callbacks(execute=True):
-            return inbound.receive(
+            stored = inbound.receive(
                 gateway="simulator",
                 provider_message_id=message_id or f"id-{InboundMessage.objects.count()}",
                 sender=sender,
                 body=body,
             )
+        if stored is not None:
+            stored.refresh_from_db()  # as it was read
+        return stored
 
     return deliver

@@ -21,12 +21,15 @@ def text_in(
     body: str, capture: Any, sender: str = NUMBER, message_id: str = ""
 ) -> InboundMessage | None:
     with capture(execute=True):
-        return inbound.receive(
+        stored = inbound.receive(
             gateway="simulator",
             provider_message_id=message_id or f"id-{InboundMessage.objects.count()}-{body}",
             sender=sender,
             body=body,
         )
+    if stored is not None:
+        stored.refresh_from_db()  # as it was read
+    return stored
 
 
 def replies() -> list[OutboundMessage]:

@@ -93,7 +93,6 @@ def receive(
                 sender=e164,
                 recipient=recipient[:64],
                 body=text,
-                person=person_for(e164),
             )
             if not deferred:
                 transaction.on_commit(lambda: process(inbound.id))
@@ -106,13 +105,12 @@ def process(inbound_id: int) -> str:
     """Read one stored text once: a keyword, an app's handler, or an answer that says how to get
     help. Safe to call again: a processed text is left alone."""
     with transaction.atomic():
-        inbound = (
-            InboundMessage.objects.select_for_update(of=("self",))
-            .select_related("person")
-            .get(id=inbound_id)
-        )
+        inbound = InboundMessage.objects.select_for_update().get(id=inbound_id)
         if inbound.processed_at is not None:
             return inbound.handled_as
+        # Who sent it is looked up when it is read, not when it is stored: the webhook answers
+        # sooner, and someone added to the network meanwhile is known.
+        inbound.person = person_for(inbound.sender)
         keyword = parse_keyword(inbound.body)
         if keyword is not None:
             handled_as = f"keyword.{keyword.kind}"
@@ -125,7 +123,9 @@ def process(inbound_id: int) -> str:
                     _auto_reply(inbound, language, _unmatched_text())
         inbound.processed_at = timezone.now()
         inbound.handled_as = handled_as
-        inbound.save(update_fields=["processed_at", "handled_as", "reply_code", "reply_note"])
+        inbound.save(
+            update_fields=["person", "processed_at", "handled_as", "reply_code", "reply_note"]
+        )
     return handled_as
 
 
