@@ -8,8 +8,11 @@ earlier MessageSid, as providers do on a timeout; those must be stored once. The
 measured against the same server in the same run, is the rate of requests refused for a bad
 signature: the HTTP floor with the signature check and no write.
 
-By default nothing reads the texts during the load (a flood is accepted first, read right after);
-``--with-worker`` runs `vecinos worker` beside the server during the load, as in production.
+The server's processes share a Redis (``--redis``, 127.0.0.1 by default), as several web processes
+must for the consoles; the worker then reads the texts. By default no worker runs during the load
+(a flood is accepted first, read right after); ``--with-worker`` runs `vecinos worker` beside the
+server, as in production. ``--redis ''`` runs without Redis: each web process reads the texts it
+stored, after answering.
 
 Texts come from a pool of numbers, so most open a report (with its know-your-rights reply queued)
 and the rest join one.
@@ -59,8 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--senders", type=int, default=5000, help="distinct phone numbers")
     parser.add_argument(
         "--redis",
-        default="",
-        help="VECINOS_REDIS_URL for the server (then the worker, not the server, reads texts)",
+        default="redis://127.0.0.1:6379/0",
+        help=(
+            "VECINOS_REDIS_URL for the server, which several web processes need for the consoles "
+            "(the worker then reads the texts); '' for none (each web process reads its own)"
+        ),
     )
     parser.add_argument(
         "--with-worker",

@@ -29,10 +29,11 @@ def test_the_fanout_benchmark_runs_and_reports_every_figure_as_json() -> None:
         assert figures[key] > 0
 
 
-def test_the_intake_benchmark_loses_no_accepted_text() -> None:
+def test_the_intake_benchmark_loses_no_accepted_text(redis_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VECINOS_", "DJANGO_"))}
     # With the worker beside the server: the texts are read while they arrive, and after.
     options = ["--seconds", "1", "--connections", "4", "--server-workers", "1", "--with-worker"]
+    options += ["--redis", redis_url]
     result = subprocess.run(
         [sys.executable, "-m", "vecinos", "bench", "intake", *options],
         cwd=REPO,
