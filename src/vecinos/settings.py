@@ -330,8 +330,10 @@ VECINOS_REDIS_URL = (
     env_secret(
         "VECINOS_REDIS_URL",
         "Redis address, e.g. redis://127.0.0.1:6379/0, so that every web process hears the "
-        "console's live events (needed when the web runs as several processes). Unset: one web "
-        "process tells its own consoles, and each console also re-reads every 10 seconds.",
+        "console's live events (needed when the web runs as several processes); with it, "
+        "`vecinos worker` reads the texts Twilio's webhook stores. Unset: one web process tells "
+        "its own consoles and reads the texts it stores, and each console also re-reads every 10 "
+        "seconds.",
     )
     or ""
 )
