@@ -54,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recipients", type=int, default=10_000)
     # The send half: `vecinos worker` processes, as production runs them.
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
-    parser.add_argument("--concurrency", type=int, default=64, help="messages in flight per worker")
+    parser.add_argument(
+        "--concurrency", type=int, default=128, help="messages in flight per worker"
+    )
     parser.add_argument(
         "--rate",
         type=float,
