@@ -75,8 +75,9 @@ def receive(
     deferred: bool = False,
 ) -> InboundMessage | None:
     """Store a text, once per provider message id, and process it after commit; or, when
-    ``deferred``, leave that to the worker (:func:`process_pending`), so that a provider's
-    webhook answers as soon as the text is safe in the database, however many arrive at once.
+    ``deferred``, only store it: the caller reads it after answering its provider, or leaves it
+    to the worker (:func:`read_by_worker`, :func:`process_pending`), so that a webhook answers as
+    soon as the text is safe in the database, however many arrive at once.
 
     Returns None for a duplicate delivery (already stored, processed once) and raises
     InvalidPhoneNumberError for a sender that is not a phone number.
